@@ -1,0 +1,26 @@
+# ambient4j: the two commands a newcomer needs are `make demo` and `make test`.
+JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+MVN ?= mvn -B -q -Dstyle.color=never
+
+.PHONY: all build test demo format clean
+
+all: build
+
+build:
+	$(MVN) install -DskipTests
+
+## Every module's tests, formatting and static checks. Network-namespace tests need root.
+test:
+	$(MVN) install
+
+## The main job on the embedded default (see README).
+demo: build
+	$(MVN) -pl istiod exec:java -Dexec.mainClass=io.ambient4j.istiod.Demo
+
+format:
+	$(MVN) spotless:apply
+
+clean:
+	$(MVN) clean

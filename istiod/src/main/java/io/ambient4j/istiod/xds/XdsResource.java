@@ -1,0 +1,24 @@
+package io.ambient4j.istiod.xds;
+
+import com.google.protobuf.Message;
+import java.util.Objects;
+
+/**
+ * One named, versioned resource of one xDS type, already converted to its wire protobuf.
+ *
+ * <p>This is the contract between the ambient index (which builds resources) and the delta ADS server
+ * (which streams them): the server never looks inside {@code body} beyond packing it into an {@code Any}.
+ * The version changes exactly when the bytes of {@code body} change, so a client's
+ * {@code initial_resource_versions} can be compared with it on reconnect.
+ *
+ * @param name the resource name as upstream names it (Workload uid, {@code ns/hostname}, {@code ns/name})
+ * @param version opaque version, stable for equal content
+ * @param body the resource protobuf ({@code istio.workload.Address} or {@code istio.security.Authorization})
+ */
+public record XdsResource(String name, String version, Message body) {
+    public XdsResource {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(body, "body");
+    }
+}
