@@ -222,7 +222,34 @@ public final class MeshCa {
     public X509Certificate signCsr(String csrPem, SpiffeId identity, Duration ttl) {
         Objects.requireNonNull(identity, "identity");
         Csr.Verified csr = Csr.verify(csrPem);
-        return issue(csr.publicKey(), identity, ttl);
+        return issue(
+                csr.publicKey(),
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())),
+                identity.uri(),
+                ttl);
+    }
+
+    /**
+     * A serving certificate for istiod itself (port 15012 and the webhook): a fresh P-256 key and a
+     * leaf whose SANs are the given DNS names (e.g. {@code istiod.istio-system.svc}), chained like a
+     * workload leaf. ztunnel verifies it with {@link Mtls#istiodClientContext}.
+     */
+    public CertifiedKey issueDnsCertificate(List<String> dnsNames, Duration ttl) {
+        if (dnsNames == null || dnsNames.isEmpty()) {
+            throw new IllegalArgumentException("no DNS names given");
+        }
+        KeyPair pair;
+        try {
+            pair = Csr.newP256KeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new TlsException(Reason.CRYPTO_FAILURE, "cannot generate a P-256 key", e);
+        }
+        GeneralName[] names = new GeneralName[dnsNames.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = new GeneralName(GeneralName.dNSName, dnsNames.get(i));
+        }
+        X509Certificate leaf = issue(pair.getPublic(), new GeneralNames(names), String.join(",", dnsNames), ttl);
+        return new CertifiedKey(pair.getPrivate(), chainFor(leaf));
     }
 
     /** The lifetime a request for {@code requested} gets (before the CA-expiry cap). */
@@ -231,7 +258,7 @@ public final class MeshCa {
         return ttl.compareTo(maxTtl) > 0 ? maxTtl : ttl;
     }
 
-    private X509Certificate issue(PublicKey publicKey, SpiffeId identity, Duration ttl) {
+    private X509Certificate issue(PublicKey publicKey, GeneralNames sans, String what, Duration ttl) {
         Instant now = clock.instant();
         Instant notAfter = now.plus(effectiveTtl(ttl));
         Instant caNotAfter = signingCert.getNotAfter().toInstant();
@@ -258,13 +285,10 @@ public final class MeshCa {
             builder.addExtension(
                     Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(signingCert));
             // An empty subject makes the SAN extension mandatory-critical (RFC 5280 §4.2.1.6).
-            builder.addExtension(
-                    Extension.subjectAlternativeName,
-                    true,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())));
+            builder.addExtension(Extension.subjectAlternativeName, true, sans);
             return new JcaX509CertificateConverter().getCertificate(builder.build(Csr.signer(signingKey)));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
-            throw new TlsException(Reason.CRYPTO_FAILURE, "cannot sign a certificate for " + identity, e);
+            throw new TlsException(Reason.CRYPTO_FAILURE, "cannot sign a certificate for " + what, e);
         }
     }
 
