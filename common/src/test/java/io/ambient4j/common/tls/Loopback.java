@@ -68,6 +68,15 @@ final class Loopback implements AutoCloseable {
         return new Result(client, serverOutcome);
     }
 
+    /** Accepts and serves one connection in the background (for a client that is not ours). */
+    Future<Outcome> acceptOne() {
+        return threads.submit(this::serveOne);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
     private Outcome serveOne() {
         try (SSLSocket socket = (SSLSocket) listener.accept()) {
             socket.setSoTimeout(10_000);
