@@ -54,6 +54,8 @@ public final class MeshCa {
 
     /** Secret istiod writes its self-signed CA into. */
     public static final String SELF_SIGNED_SECRET = "istio-ca-secret";
+    /** The Secret type upstream gives {@value #SELF_SIGNED_SECRET}. */
+    public static final String SELF_SIGNED_SECRET_TYPE = "istio.io/ca-root";
     /** Secret a user puts a plug-in intermediate CA into. */
     public static final String PLUGGED_SECRET = "cacerts";
     /** Secret keys, as upstream Istio names them. */
@@ -62,6 +64,13 @@ public final class MeshCa {
     public static final String CA_KEY = "ca-key.pem";
     public static final String CERT_CHAIN = "cert-chain.pem";
     public static final String ROOT_CERT = "root-cert.pem";
+    /** Present (empty) in upstream's {@value #SELF_SIGNED_SECRET}; unused by the CA. */
+    public static final String PRIVATE_KEY = "key.pem";
+    /** The kubernetes.io/tls form of {@value #PLUGGED_SECRET} (e.g. written by cert-manager). */
+    public static final String TLS_CERT = "tls.crt";
+
+    public static final String TLS_KEY = "tls.key";
+    public static final String TLS_ROOT = "ca.crt";
 
     /** Lifetime used when a request asks for zero or a negative TTL. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
@@ -185,9 +194,21 @@ public final class MeshCa {
 
     /**
      * A CA from Secret data ({@value #SELF_SIGNED_SECRET} or {@value #PLUGGED_SECRET}): {@value #CA_CERT} and
-     * {@value #CA_KEY} are required, {@value #CERT_CHAIN} and {@value #ROOT_CERT} may be empty.
+     * {@value #CA_KEY} are required, {@value #CERT_CHAIN} and {@value #ROOT_CERT} may be empty. A
+     * {@value #PLUGGED_SECRET} in kubernetes.io/tls form ({@value #TLS_CERT}, {@value #TLS_KEY},
+     * {@value #TLS_ROOT}) is accepted too, as upstream does.
      */
     public static MeshCa fromSecretData(Map<String, String> data) {
+        if (data.containsKey(TLS_CERT)) {
+            // kubernetes.io/tls layout: tls.crt signs, tls.key is its key, ca.crt holds the root(s).
+            String tlsCert = data.get(TLS_CERT);
+            String tlsKey = data.get(TLS_KEY);
+            if (tlsCert == null || tlsCert.isBlank() || tlsKey == null || tlsKey.isBlank()) {
+                throw new TlsException(
+                        Reason.BAD_CA_MATERIAL, "CA Secret data needs non-empty " + TLS_CERT + " and " + TLS_KEY);
+            }
+            return fromPem(tlsCert, tlsKey, data.get(TLS_ROOT));
+        }
         String caCert = data.get(CA_CERT);
         String caKey = data.get(CA_KEY);
         if (caCert == null || caCert.isBlank() || caKey == null || caKey.isBlank()) {
@@ -362,8 +383,9 @@ public final class MeshCa {
     }
 
     /**
-     * Data for Secret {@value #SELF_SIGNED_SECRET}: {@value #CA_CERT}, {@value #CA_KEY}, and (empty for a
-     * self-signed CA) {@value #CERT_CHAIN} and {@value #ROOT_CERT}. {@link #fromSecretData} reads it back.
+     * Data for Secret {@value #SELF_SIGNED_SECRET} (type {@value #SELF_SIGNED_SECRET_TYPE}), the five keys
+     * upstream writes: {@value #CA_CERT}, {@value #CA_KEY}, and (empty for a self-signed CA) {@value
+     * #CERT_CHAIN}, {@value #ROOT_CERT} and {@value #PRIVATE_KEY}. {@link #fromSecretData} reads it back.
      */
     public Map<String, String> secretData() {
         Map<String, String> data = new LinkedHashMap<>();
@@ -371,6 +393,7 @@ public final class MeshCa {
         data.put(CA_KEY, caKeyPem());
         data.put(CERT_CHAIN, certChainPem());
         data.put(ROOT_CERT, roots.contains(signingCert) ? "" : rootPem());
+        data.put(PRIVATE_KEY, "");
         return Map.copyOf(data);
     }
 
