@@ -39,6 +39,13 @@ class CsrFuzzTest {
             } catch (Throwable t) {
                 fail("seed " + seed + " round " + round + ": " + t + " for input\n" + pem, t);
             }
+            try {
+                Csr.requestedIdentity(pem);
+            } catch (CsrException e) {
+                // expected for nearly every input
+            } catch (Throwable t) {
+                fail("requestedIdentity, seed " + seed + " round " + round + ": " + t + " for input\n" + pem, t);
+            }
         }
         // The mutations must reach deep enough to exercise the parser, the key check and the signature.
         assertThat(seen).containsKeys(CsrException.Reason.MALFORMED, CsrException.Reason.BAD_SIGNATURE);

@@ -190,7 +190,8 @@ class MeshCaTest {
     }
 
     @Test
-    void pluggedRsaIntermediateFromCacertsSignsLeavesThatChainToTheRoot() throws Exception {
+    void C137_pluggedRsaIntermediateFromCacertsSignsLeavesThatChainToTheRoot() throws Exception {
+        // The CA half of C137: a (new) intermediate in Secret cacerts is what new leaves chain to.
         KeyPair rootKey = TestCerts.rsa(2048);
         X509Certificate root = TestCerts.caCert(
                 "O=Istio,CN=Root CA", rootKey.getPublic(), null, rootKey.getPrivate(), Duration.ofDays(10));

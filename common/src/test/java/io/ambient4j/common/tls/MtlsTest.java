@@ -9,7 +9,10 @@ import java.net.Socket;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,6 +112,20 @@ class MtlsTest {
             assertThat(r.client().messages())
                     .contains("server certificate")
                     .contains("does not chain to the mesh roots");
+        }
+    }
+
+    @Test
+    void expiredClientCertificateIsRejected() throws Exception {
+        Clock twoDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC);
+        CertifiedKey expired = pki.issue(CLIENT, twoDaysAgo, Duration.ofHours(1));
+        try (Loopback loop = new Loopback(pki.serverContext(server))) {
+            Loopback.Result r = loop.connect(pki.clientContext(expired, SERVER));
+            assertThat(r.server().ok()).isFalse();
+            assertThat(r.server().messages())
+                    .contains("does not chain to the mesh roots")
+                    .containsIgnoringCase("expired");
+            assertThat(r.client().ok()).isFalse();
         }
     }
 
