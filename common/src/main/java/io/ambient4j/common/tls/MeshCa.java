@@ -8,7 +8,6 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -440,30 +439,10 @@ public final class MeshCa {
     }
 
     private static void checkKeyMatches(PrivateKey key, PublicKey publicKey) {
-        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            throw new TlsException(
-                    Reason.BAD_CA_MATERIAL,
-                    CA_KEY + " is an " + key.getAlgorithm() + " key but " + CA_CERT + " holds an "
-                            + publicKey.getAlgorithm() + " key");
+        String mismatch = KeyChecks.mismatch(key, publicKey);
+        if (mismatch != null) {
+            throw new TlsException(Reason.BAD_CA_MATERIAL, CA_KEY + " does not match " + CA_CERT + ": " + mismatch);
         }
-        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-        try {
-            byte[] probe = new byte[32];
-            RANDOM.nextBytes(probe);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(probe);
-            if (verifier.verify(signature)) {
-                return;
-            }
-        } catch (GeneralSecurityException e) {
-            throw new TlsException(Reason.BAD_CA_MATERIAL, CA_KEY + " cannot sign: " + e.getMessage(), e);
-        }
-        throw new TlsException(Reason.BAD_CA_MATERIAL, CA_KEY + " does not match the public key of " + CA_CERT);
     }
 
     private static BigInteger serial() {
