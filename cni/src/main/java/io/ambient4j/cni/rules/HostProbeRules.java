@@ -27,7 +27,7 @@ public final class HostProbeRules {
                         IptablesRule.append(
                                 "nat",
                                 POSTRT,
-                                "-m owner --socket-exists -p tcp -m set --match-set " + family.probeSet()
+                                "-p tcp -m owner --socket-exists -m set --match-set " + family.probeSet()
                                         + " dst -j SNAT --to-source " + family.probeSnatAddress())));
     }
 
