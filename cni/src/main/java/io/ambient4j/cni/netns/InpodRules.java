@@ -112,6 +112,7 @@ public final class InpodRules {
         String text = InpodNftables.rules(options);
         CommandRunner.Result first = runner.run(pod, List.of("nft", "-f", "-"), text);
         if (first.ok()) {
+            dropTablesOutside(pod, options);
             return RuleSync.Action.APPLY;
         }
         // A chain with another hook type cannot be re-added in place: drop our tables and retry once.
@@ -125,6 +126,16 @@ public final class InpodRules {
         }
         runner.run(pod, List.of("nft", "-f", "-"), text).orThrow();
         return RuleSync.Action.REMOVE_THEN_APPLY;
+    }
+
+    /** A variant without DNS capture has no raw table; one left from an earlier variant must go. */
+    private void dropTablesOutside(Netns pod, PodRuleOptions options) throws IOException {
+        List<String> wanted = InpodNftables.tables(options);
+        for (List<String> cmd : InpodNftables.removalCommands()) {
+            if (!wanted.contains(cmd.getLast())) {
+                runner.run(pod, cmd, null);
+            }
+        }
     }
 
     private void addRouting(Netns pod, IpFamily family) throws IOException {

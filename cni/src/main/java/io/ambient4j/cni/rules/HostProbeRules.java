@@ -106,6 +106,13 @@ public final class HostProbeRules {
                 "nft", "add", "element", "inet", NFT_NAT, family.probeSet(), "{ " + Addresses.text(podIp) + " }");
     }
 
+    /** nft command removing one pod IP from the set. */
+    public static List<String> nftDel(IpFamily family, InetAddress podIp) {
+        checkFamily(family, podIp);
+        return List.of(
+                "nft", "delete", "element", "inet", NFT_NAT, family.probeSet(), "{ " + Addresses.text(podIp) + " }");
+    }
+
     private static void checkFamily(IpFamily family, InetAddress ip) {
         boolean v4 = ip instanceof java.net.Inet4Address;
         if (v4 != (family == IpFamily.V4)) {

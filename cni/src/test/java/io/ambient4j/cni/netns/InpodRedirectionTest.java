@@ -217,4 +217,37 @@ class InpodRedirectionTest {
                         .stdout())
                 .doesNotContain(IpFamily.V4.probeSet());
     }
+
+    @Test
+    void C020_ipv6RulesReadBackExactly() throws Exception {
+        PodRuleOptions dual = PodRuleOptions.defaults().withIpv6(true);
+        rules.apply(lab.ns(podA), dual);
+        assertThat(rules.state(lab.ns(podA), IpFamily.V6))
+                .isEqualTo(InpodIptables.rules(dual, IpFamily.V6).expectedState());
+        assertThat(lab.in(podA, "ip", "-6", "rule", "show")).contains("fwmark 0x111/0xfff lookup 100");
+        assertThat(rules.apply(lab.ns(podA), dual)).isEqualTo(RuleSync.Action.NONE);
+        rules.remove(lab.ns(podA), true);
+        assertThat(lab.in(podA, "ip6tables-save")).doesNotContain("ISTIO");
+        assertThat(lab.in(podA, "ip", "-6", "rule", "show")).doesNotContain("fwmark");
+    }
+
+    @Test
+    void C020_spoofedConnectFromZtunnelToAppReturnsThroughPolicyRouting() throws Exception {
+        // ztunnel's 15008/15006 path dials the pod IP with the client's address (netns-notes 2.1): the
+        // app's SYN-ACK carries connmark 0x111 and must route back over lo, not out of eth0.
+        rules.apply(lab.ns(podA), PodRuleOptions.defaults());
+        ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
+        SocketOptions opts = SocketOptions.create();
+        SocketChannel spoofed = lab.track(lab.executor.call(lab.ns(podA), SocketChannel::open));
+        opts.setMark(spoofed, RuleConstants.INPOD_MARK);
+        opts.setTransparent(spoofed);
+        opts.setFreebind(spoofed);
+        spoofed.bind(new InetSocketAddress(ip(12), 0));
+        spoofed.socket().connect(new InetSocketAddress(ip(10), 8080), 5000);
+        SocketChannel app = lab.track(acceptWithin(appA, WAIT));
+        assertThat(app).isNotNull();
+        assertThat(((InetSocketAddress) app.getRemoteAddress()).getAddress())
+                .as("the app sees the client's address")
+                .isEqualTo(InetAddress.getByName(ip(12)));
+    }
 }
