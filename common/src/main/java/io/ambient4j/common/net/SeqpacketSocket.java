@@ -156,11 +156,18 @@ public final class SeqpacketSocket implements AutoCloseable {
         }
     }
 
-    /**
-     * Non-blocking liveness probe: true when the peer has closed (a pending zero-length read), false when
-     * the socket is idle or has data waiting. Nothing is consumed.
-     */
-    public boolean peerClosed() throws NetException {
+    /** What a non-blocking look at the socket shows. */
+    public enum PeerState {
+        /** Nothing to read; the peer is connected. */
+        IDLE,
+        /** A message is waiting. */
+        DATA,
+        /** The peer has closed its end. */
+        CLOSED
+    }
+
+    /** Non-blocking liveness probe; consumes nothing (MSG_PEEK | MSG_DONTWAIT). */
+    public PeerState peek() throws NetException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(1);
             MemorySegment iov = arena.allocate(Libc.IOVEC_SIZE, 8);
@@ -171,14 +178,19 @@ public final class SeqpacketSocket implements AutoCloseable {
             msg.set(JAVA_LONG, Libc.MSG_IOVLEN, 1);
             try {
                 long n = Libc.recvmsg(fd.value(), msg, Libc.MSG_PEEK | Libc.MSG_DONTWAIT);
-                return n == 0;
+                return n == 0 ? PeerState.CLOSED : PeerState.DATA;
             } catch (NetException e) {
                 if (e.reason() == NetException.Reason.TIMEOUT) {
-                    return false;
+                    return PeerState.IDLE;
                 }
                 throw e;
             }
         }
+    }
+
+    /** True when the peer has closed its end. */
+    public boolean peerClosed() throws NetException {
+        return peek() == PeerState.CLOSED;
     }
 
     /** The descriptor (for diagnostics and for options not wrapped here). */
