@@ -59,14 +59,31 @@ public final class ZdsServer implements AutoCloseable {
         return (int) connections.stream().filter(c -> !c.isClosed()).count();
     }
 
+    private static void closeQuietly(ZdsPod pod) {
+        pod.netns().ifPresent(ns -> {
+            try {
+                ns.close();
+            } catch (NetException e) {
+                LOG.log(Level.WARNING, "closing netns of pod {0}: {1}", pod.uid(), e.getMessage());
+            }
+        });
+    }
+
     /**
-     * Records the pod and sends AddWorkload with its netns fd to the newest ztunnel. Throws when no
+     * Records the pod (taking ownership of its netns handle) and sends AddWorkload with its netns fd to the newest ztunnel. Throws when no
      * ztunnel is connected or it does not acknowledge; the pod stays recorded for the next snapshot.
      */
     public ZdsAck addPod(ZdsPod pod) throws ZdsException {
-        byte[] message = ZdsCodec.add(pod.uid(), pod.identity());
         if (pod.netns().isEmpty()) {
             throw new ZdsException(ZdsException.Reason.BAD_FD, "AddWorkload for " + pod.uid() + " needs a netns");
+        }
+        byte[] message;
+        try {
+            message = ZdsCodec.add(pod.uid(), pod.identity());
+        } catch (ZdsException e) {
+            // Never sendable, so never cached: the handle this call took ownership of is released here.
+            closeQuietly(pod);
+            throw e;
         }
         pods.put(pod);
         ZdsConnection newest =

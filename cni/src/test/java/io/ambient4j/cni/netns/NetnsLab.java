@@ -25,18 +25,18 @@ import java.util.concurrent.TimeUnit;
  * tag so parallel runs never collide; {@link #close()} deletes every namespace, which removes veths,
  * bridge, rules, routes, ipsets and conntrack with them.
  */
-final class NetnsLab implements AutoCloseable {
-    static final String NODE_IP = "10.244.0.1";
+public final class NetnsLab implements AutoCloseable {
+    public static final String NODE_IP = "10.244.0.1";
 
     private final String tag;
     private final List<String> created = new ArrayList<>();
     private final Map<String, Netns> handles = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    final NetnsExecutor executor;
-    final CommandRunner runner;
-    final String node;
+    public final NetnsExecutor executor;
+    public final CommandRunner runner;
+    public final String node;
 
-    NetnsLab() throws IOException {
+    public NetnsLab() throws IOException {
         RequireRoot.check();
         tag = "a4j-"
                 + HexFormat.of()
@@ -62,7 +62,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Adds pod {@code suffix} with address 10.244.0.{@code host}. */
-    String pod(String suffix, int hostPart) throws IOException {
+    public String pod(String suffix, int hostPart) throws IOException {
         String name = tag + "-" + suffix;
         host("ip", "netns", "add", name);
         created.add(name);
@@ -76,12 +76,12 @@ final class NetnsLab implements AutoCloseable {
         return name;
     }
 
-    static String ip(int hostPart) {
+    public static String ip(int hostPart) {
         return "10.244.0." + hostPart;
     }
 
     /** An open handle on a lab namespace, closed with the lab. */
-    Netns ns(String name) throws IOException {
+    public Netns ns(String name) throws IOException {
         Netns existing = handles.get(name);
         if (existing == null) {
             existing = Netns.named(name);
@@ -91,7 +91,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** A plain TCP listener created inside {@code netns} (an app). */
-    ServerSocketChannel listen(String netns, String address, int port) throws IOException {
+    public ServerSocketChannel listen(String netns, String address, int port) throws IOException {
         ServerSocketChannel server = executor.call(ns(netns), ServerSocketChannel::open);
         closeables.add(server);
         server.bind(new InetSocketAddress(address, port));
@@ -99,7 +99,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** A plain client socket created inside {@code netns}, connected within 5 s. */
-    SocketChannel connect(String netns, String address, int port) throws IOException {
+    public SocketChannel connect(String netns, String address, int port) throws IOException {
         SocketChannel client = executor.call(ns(netns), SocketChannel::open);
         closeables.add(client);
         client.socket().connect(new InetSocketAddress(address, port), 5000);
@@ -107,13 +107,13 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Registers something to close with the lab. */
-    <T extends AutoCloseable> T track(T c) {
+    public <T extends AutoCloseable> T track(T c) {
         closeables.add(c);
         return c;
     }
 
     /** Accepts one connection within {@code timeout}, or returns null. */
-    static SocketChannel acceptWithin(ServerSocketChannel server, Duration timeout) throws IOException {
+    public static SocketChannel acceptWithin(ServerSocketChannel server, Duration timeout) throws IOException {
         server.configureBlocking(false);
         try (Selector selector = Selector.open()) {
             server.register(selector, SelectionKey.OP_ACCEPT);
@@ -129,7 +129,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs a command in the root namespace (lab set-up only). */
-    static String host(String... cmd) throws IOException {
+    public static String host(String... cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
@@ -144,7 +144,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs a command inside a lab namespace and returns stdout; throws on failure. */
-    String in(String netns, String... cmd) throws IOException {
+    public String in(String netns, String... cmd) throws IOException {
         return runner.check(ns(netns), List.of(cmd)).stdout();
     }
 
