@@ -5,6 +5,7 @@ import io.ambient4j.common.net.SeqpacketListener;
 import io.ambient4j.common.net.SeqpacketSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ZdsServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ZdsServer.class.getName());
+    private static final Duration MAX_ACCEPT_POLL = Duration.ofMillis(200);
 
     private final ZdsConfig config;
     private final PodCache pods;
@@ -43,12 +45,11 @@ public final class ZdsServer implements AutoCloseable {
 
     /** Binds the socket (removing a stale file) and starts accepting. */
     public static ZdsServer start(ZdsConfig config, PodCache pods) throws IOException {
-        SeqpacketListener listener = SeqpacketListener.bind(
-                config.socketPath(),
-                16,
-                config.keepaliveInterval().compareTo(java.time.Duration.ofMillis(200)) < 0
-                        ? config.keepaliveInterval()
-                        : java.time.Duration.ofMillis(200));
+        // accept() wakes at least this often so the loop can run keepalives and notice close().
+        Duration poll = config.keepaliveInterval().compareTo(MAX_ACCEPT_POLL) < 0
+                ? config.keepaliveInterval()
+                : MAX_ACCEPT_POLL;
+        SeqpacketListener listener = SeqpacketListener.bind(config.socketPath(), 16, poll);
         ZdsServer server = new ZdsServer(config, pods, listener);
         server.acceptThread.start();
         return server;

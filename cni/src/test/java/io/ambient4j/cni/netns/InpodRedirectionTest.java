@@ -13,6 +13,10 @@ import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.common.net.SocketOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -249,5 +253,38 @@ class InpodRedirectionTest {
         assertThat(((InetSocketAddress) app.getRemoteAddress()).getAddress())
                 .as("the app sees the client's address")
                 .isEqualTo(InetAddress.getByName(ip(12)));
+    }
+
+    @Test
+    void C020_dnsOverUdpAndTcpIsRedirectedTo15053() throws Exception {
+        rules.apply(lab.ns(podA), PodRuleOptions.defaults());
+        SocketFactory ztunnel = ztunnelIn(podA);
+        ServerSocketChannel dnsTcp =
+                lab.track(ztunnel.listen(new InetSocketAddress("127.0.0.1", RuleConstants.DNS_PORT), 16));
+        DatagramChannel dnsUdp = lab.track(lab.executor.call(lab.ns(podA), DatagramChannel::open));
+        SocketOptions.create().setMark(dnsUdp, RuleConstants.INPOD_MARK);
+        dnsUdp.bind(new InetSocketAddress("127.0.0.1", RuleConstants.DNS_PORT));
+
+        DatagramChannel app = lab.track(lab.executor.call(lab.ns(podA), DatagramChannel::open));
+        app.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(NetnsLab.NODE_IP, 53));
+        ByteBuffer query = ByteBuffer.allocate(16);
+        dnsUdp.configureBlocking(false);
+        InetSocketAddress from = null;
+        try (Selector sel = Selector.open()) {
+            dnsUdp.register(sel, SelectionKey.OP_READ);
+            if (sel.select(WAIT.toMillis()) > 0) {
+                from = (InetSocketAddress) dnsUdp.receive(query);
+            }
+        }
+        assertThat(from)
+                .as("UDP query to the node's :53 reaches 127.0.0.1:15053")
+                .isNotNull();
+        assertThat(query.flip().get()).isEqualTo((byte) 42);
+
+        lab.connect(podA, NetnsLab.NODE_IP, 53);
+        SocketChannel tcp = lab.track(acceptWithin(dnsTcp, WAIT));
+        assertThat(tcp).as("TCP to :53 reaches 15053").isNotNull();
+        assertThat(SocketOptions.create().originalDestination(tcp))
+                .isEqualTo(new InetSocketAddress(NetnsLab.NODE_IP, 53));
     }
 }

@@ -288,6 +288,8 @@ class ZdsServerTest {
         server.close();
         server = null;
         await().atMost(Duration.ofSeconds(5)).until(first::serverClosed);
+        // A crashed agent leaves its socket file behind; the new one must still bind.
+        java.nio.file.Files.writeString(socket, "stale");
 
         start(Duration.ofSeconds(5));
         ZdsTestClient second = client().hello();

@@ -14,19 +14,23 @@ public final class RequireRoot {
     /** Fails with a clear message unless the effective uid is 0. */
     public static void check() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    String effective = line.split("\\s+")[2];
-                    if (!effective.equals("0")) {
-                        throw new AssertionError(
-                                "this test needs root (network namespaces, iptables); effective uid is " + effective
-                                        + ". Run `make test` as root.");
-                    }
-                    return;
-                }
-            }
+            check(Files.readString(Path.of("/proc/self/status")));
         } catch (IOException e) {
             throw new AssertionError("cannot read /proc/self/status to check for root", e);
+        }
+    }
+
+    /** The same check on the text of a {@code /proc/<pid>/status} file. */
+    static void check(String procStatus) {
+        for (String line : procStatus.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String effective = line.split("\\s+")[2];
+                if (!effective.equals("0")) {
+                    throw new AssertionError("this test needs root (network namespaces, iptables); effective uid is "
+                            + effective + ". Run `make test` as root.");
+                }
+                return;
+            }
         }
         throw new AssertionError("no Uid line in /proc/self/status");
     }
