@@ -9,14 +9,19 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Enrols and un-enrols the pods of this node as pods and namespaces change (C013, C014): informer
@@ -42,7 +47,15 @@ public final class AmbientPodController implements AutoCloseable {
     private final MeshDataplane dataplane;
     private final NetnsResolver resolver;
     private final Duration retryDelay;
+    private final boolean reconcileRules;
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+    /** Pods added or adopted in this run; only the worker thread touches it. */
+    private final Set<String> known = new HashSet<>();
+    /** Work queued or running; lets start-up wait until the initial pod list has been handled. */
+    private final AtomicInteger outstanding = new AtomicInteger();
+
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
     private SharedIndexInformer<Pod> pods;
@@ -55,7 +68,9 @@ public final class AmbientPodController implements AutoCloseable {
             EnrolmentPolicy policy,
             MeshDataplane dataplane,
             NetnsResolver resolver,
-            Duration retryDelay) {
+            Duration retryDelay,
+            boolean reconcileRules) {
+        this.reconcileRules = reconcileRules;
         this.client = client;
         this.nodeName = nodeName;
         this.policy = policy;
@@ -99,7 +114,7 @@ public final class AmbientPodController implements AutoCloseable {
             @Override
             public void onDelete(Pod pod, boolean unknownFinalState) {
                 if (onThisNode(pod)) {
-                    queue.add(new Work(
+                    submit(new Work(
                             pod.getMetadata().getNamespace(),
                             pod.getMetadata().getName(),
                             Optional.of(PodViews.from(pod)),
@@ -116,8 +131,45 @@ public final class AmbientPodController implements AutoCloseable {
 
     private void enqueue(Pod pod) {
         if (onThisNode(pod)) {
-            queue.add(
-                    new Work(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Optional.empty(), 1));
+            submit(new Work(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), Optional.empty(), 1));
+        }
+    }
+
+    private void submit(Work w) {
+        outstanding.incrementAndGet();
+        queue.add(w);
+    }
+
+    private void finished() {
+        if (outstanding.decrementAndGet() == 0) {
+            idleLock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                idleLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Blocks until both informers have listed and every pod seen so far has been handled once (retries
+     * aside). The agent calls this before letting ztunnel connect, so the first snapshot is complete.
+     */
+    public boolean awaitInitialSync(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        idleLock.lock();
+        try {
+            while (!(pods.hasSynced() && namespaces.hasSynced() && outstanding.get() == 0)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // Informer sync has no callback here, so wake up now and then to re-check it.
+                idle.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        } finally {
+            idleLock.unlock();
         }
     }
 
@@ -147,6 +199,8 @@ public final class AmbientPodController implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 retry(w, e.getMessage());
+            } finally {
+                finished();
             }
         }
     }
@@ -164,7 +218,7 @@ public final class AmbientPodController implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "pod {0}/{1} will be retried: {2}", w.namespace(), w.name(), why);
         Work next = new Work(w.namespace(), w.name(), w.deleted(), w.attempt() + 1);
-        retries.schedule(() -> queue.add(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        retries.schedule(() -> submit(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One decision and its action; false when the work must be retried. */
@@ -174,6 +228,7 @@ public final class AmbientPodController implements AutoCloseable {
             if (RedirectionState.of(gone) != RedirectionState.NONE) {
                 dataplane.removePodFromMesh(gone, Optional.empty(), true);
             }
+            known.remove(gone.uid());
             return true;
         }
         Pod pod = pods.getStore().getByKey(w.namespace() + "/" + w.name());
@@ -186,7 +241,7 @@ public final class AmbientPodController implements AutoCloseable {
                 ? Map.of()
                 : ns.getMetadata().getLabels();
         EnrolmentPolicy.Decision decision = policy.decide(view, nsLabels);
-        MeshAction action = MeshAction.plan(decision, view);
+        MeshAction action = MeshAction.plan(decision, view, known.contains(view.uid()));
         LOG.log(Level.DEBUG, "pod {0}/{1}: {2} -> {3}", w.namespace(), w.name(), decision, action);
         switch (action) {
             case ADD -> {
@@ -194,13 +249,23 @@ public final class AmbientPodController implements AutoCloseable {
                 if (netns.isEmpty()) {
                     return false;
                 }
-                String sa = pod.getSpec().getServiceAccountName() == null
-                        ? "default"
-                        : pod.getSpec().getServiceAccountName();
-                return dataplane.addPodToMesh(view, netns.get(), sa).event() == AnnotationMachine.Event.ADD_SUCCEEDED;
+                boolean added = dataplane
+                                .addPodToMesh(view, netns.get(), serviceAccount(pod))
+                                .event()
+                        == AnnotationMachine.Event.ADD_SUCCEEDED;
+                if (added) {
+                    known.add(view.uid());
+                }
+                return added;
+            }
+            case ADOPT -> {
+                dataplane.adoptEnrolledPod(view, resolver.open(view), serviceAccount(pod), reconcileRules);
+                known.add(view.uid());
+                return true;
             }
             case REMOVE -> {
                 dataplane.removePodFromMesh(view, resolver.open(view), false);
+                known.remove(view.uid());
                 return true;
             }
             case WAIT_FOR_IP, NOTHING -> {
@@ -208,6 +273,11 @@ public final class AmbientPodController implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static String serviceAccount(Pod pod) {
+        String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
+        return sa == null || sa.isEmpty() ? "default" : sa;
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Ready once everything above has started.
  */
 public final class NodeAgent implements AutoCloseable {
+    private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
     private final NetnsExecutor executor;
     private final Netns hostNetns;
     private final ZdsServer zds;
@@ -58,7 +59,7 @@ public final class NodeAgent implements AutoCloseable {
         ZdsServer zds = null;
         try {
             hostNetns = Netns.open(config.hostNetns());
-            zds = ZdsServer.start(ZdsConfig.defaults(config.zdsSocket()), new PodCache());
+            zds = ZdsServer.create(ZdsConfig.defaults(config.zdsSocket()), new PodCache());
             return wire(config, client, annotator, executor, hostNetns, zds);
         } catch (IOException | RuntimeException e) {
             if (zds != null) {
@@ -95,7 +96,8 @@ public final class NodeAgent implements AutoCloseable {
                 new EnrolmentPolicy(config.excludedNamespaces(), config.systemNamespace()),
                 dataplane,
                 new ProcNetnsResolver(config.procRoot(), hostNetns.inode()),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                config.reconcileOnStartup());
         AtomicBoolean ready = new AtomicBoolean();
         WebServer health = WebServer.builder()
                 .port(config.healthPort())
@@ -109,7 +111,21 @@ public final class NodeAgent implements AutoCloseable {
                 .build()
                 .start();
         NodeAgent agent = new NodeAgent(executor, hostNetns, zds, controller, health, ready);
-        controller.start();
+        try {
+            controller.start();
+            // Rebuild the pod set before ztunnel may connect: its first snapshot must list every running pod.
+            if (!controller.awaitInitialSync(INITIAL_SYNC)) {
+                throw new IOException("pods and namespaces not handled within " + INITIAL_SYNC);
+            }
+            zds.start();
+        } catch (IOException | RuntimeException e) {
+            agent.close();
+            throw e;
+        } catch (InterruptedException e) {
+            agent.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during start-up", e);
+        }
         ready.set(true);
         return agent;
     }

@@ -65,7 +65,7 @@ class AmbientPodControllerTest {
         // Every pod of this test lives in the lab's pod netns.
         AmbientPodController.NetnsResolver resolver = pod -> Optional.of(Netns.named(podNs));
         controller = new AmbientPodController(
-                client, "node1", EnrolmentPolicy.defaults(), dataplane, resolver, Duration.ofMillis(200));
+                client, "node1", EnrolmentPolicy.defaults(), dataplane, resolver, Duration.ofMillis(200), true);
 
         client.namespaces()
                 .resource(new NamespaceBuilder()

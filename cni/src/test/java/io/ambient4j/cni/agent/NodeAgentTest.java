@@ -136,4 +136,95 @@ class NodeAgentTest {
         assertThat(lab.in(lab.node, "ipset", "list", "istio-inpod-probes-v4")).contains(NetnsLab.ip(10));
         assertThat(ztunnel.fdInodes).containsExactly(lab.ns(podNs).inode());
     }
+
+    @Test
+    void C027_agentRestartAdoptsEnrolledPodsIntoTheFirstSnapshot() throws Exception {
+        lab = new NetnsLab();
+        String podNs = lab.pod("a", 10);
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("app")
+                        .withLabels(Map.of("istio.io/dataplane-mode", "ambient"))
+                        .endMetadata()
+                        .build())
+                .create();
+        // Both pods were enrolled by an earlier agent run; only "web" can be found under /proc now.
+        Pod web = client.pods()
+                .inNamespace("app")
+                .resource(enrolledPod("web", 10))
+                .create();
+        Pod lost = client.pods()
+                .inNamespace("app")
+                .resource(enrolledPod("lost", 11))
+                .create();
+        Path proc = dir.resolve("proc");
+        Path pid = Files.createDirectories(proc.resolve("77").resolve("ns"));
+        Files.writeString(
+                proc.resolve("77").resolve("cgroup"),
+                "0::/kubepods/pod" + web.getMetadata().getUid() + "/c\n");
+        Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
+
+        agent = NodeAgent.start(config(proc), client, new KubePodAnnotator(client, false));
+        assertThat(lab.in(podNs, "iptables-save"))
+                .as("rules reconciled on start-up")
+                .contains("ISTIO_PRERT");
+        assertThat(lab.in(lab.node, "ipset", "list", "istio-inpod-probes-v4"))
+                .contains(NetnsLab.ip(10))
+                .contains(NetnsLab.ip(11));
+
+        ztunnel = new StandInZtunnel(dir.resolve("ztunnel.sock"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ztunnel.received.size() == 3);
+        assertThat(ztunnel.received)
+                .filteredOn(r -> r.hasAdd())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getAdd().getUid())
+                        .isEqualTo(web.getMetadata().getUid()));
+        assertThat(ztunnel.received)
+                .filteredOn(r -> r.hasKeep())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getKeep().getUid())
+                        .isEqualTo(lost.getMetadata().getUid()));
+        assertThat(ztunnel.received.getLast().hasSnapshotSent()).isTrue();
+        assertThat(ztunnel.fdInodes).containsExactly(lab.ns(podNs).inode());
+    }
+
+    private static Pod enrolledPod(String name, int host) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("app")
+                .withAnnotations(Map.of("ambient.istio.io/redirection", "enabled"))
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("node1")
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .withPodIP(NetnsLab.ip(host))
+                .endStatus()
+                .build();
+    }
+
+    private AgentConfig config(Path proc) {
+        Map<String, String> env = new HashMap<>();
+        env.put("NODE_NAME", "node1");
+        env.put("AMBIENT_IPV6", "false");
+        env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
+        env.put("AMBIENT4J_HEALTH_PORT", "0");
+        AgentConfig base = AgentConfig.fromEnv(env);
+        return new AgentConfig(
+                base.nodeName(),
+                base.systemNamespace(),
+                base.dnsCapture(),
+                base.ipv6(),
+                base.reconcileOnStartup(),
+                base.nativeNftables(),
+                base.excludedNamespaces(),
+                base.zdsSocket(),
+                Path.of("/var/run/netns", lab.node),
+                proc,
+                base.healthPort(),
+                base.kubeletUid());
+    }
 }
