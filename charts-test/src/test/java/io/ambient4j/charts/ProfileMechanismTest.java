@@ -178,11 +178,12 @@ class ProfileMechanismTest {
         assertThat(original).containsEntry("profile", "ambient").doesNotContainKey("variant");
     }
 
+    /** The literal value of an env var, null if absent or set through valueFrom. */
     static String env(List<EnvVar> env, String name) {
         return env.stream()
                 .filter(e -> e.getName().equals(name))
-                .map(EnvVar::getValue)
                 .findFirst()
+                .map(EnvVar::getValue)
                 .orElse(null);
     }
 }
