@@ -521,6 +521,29 @@ class IstiodChartTest {
     }
 
     @Test
+    void waypointTemplateShipsInTheInjectorConfigMapAndCanBeReplaced() {
+        ConfigMap injector = Render.ambient(Chart.ISTIOD).call().get(ConfigMap.class, "istio-sidecar-injector");
+        Object waypoint = Manifest.path(Manifest.json(injector.getData().get("config")), "templates", "waypoint");
+        assertThat(waypoint).isInstanceOf(String.class);
+        assertThat((String) waypoint)
+                .contains("kind: ServiceAccount", "kind: Deployment", "kind: Service")
+                .contains("- name: istio-proxy", "- proxy", "- waypoint")
+                .contains("\"istio.io/dataplane-mode\" \"none\"", "\"sidecar.istio.io/inject\" \"false\"")
+                .contains(
+                        "ipFamilyPolicy: PreferDualStack",
+                        "\"networking.istio.io/traffic-distribution\" \"PreferClose\"")
+                .contains("path: /healthz/ready, port: 15021", "audience: istio-ca, expirationSeconds: 43200");
+
+        // C092's chart side: a waypoint template given in values replaces the shipped one
+        ConfigMap replaced = Render.ambient(Chart.ISTIOD)
+                .values("sidecarInjectorWebhook:\n  templates:\n    waypoint: |\n      custom: 3\n")
+                .call()
+                .get(ConfigMap.class, "istio-sidecar-injector");
+        assertThat(Manifest.path(Manifest.json(replaced.getData().get("config")), "templates", "waypoint"))
+                .isEqualTo("custom: 3\n");
+    }
+
+    @Test
     void resourceScopeSplitsClusterAndNamespacedObjects() {
         Manifest cluster = Render.ambient(Chart.ISTIOD)
                 .set("global.resourceScope", "cluster")
