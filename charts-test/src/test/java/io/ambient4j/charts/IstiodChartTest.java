@@ -544,6 +544,50 @@ class IstiodChartTest {
     }
 
     @Test
+    void revisionTagsGatewayClassDefaultsAndJwksRoots() {
+        Manifest m = Render.ambient(Chart.ISTIOD)
+                .set("revision", "blue")
+                .set("revisionTags[0]", "prod")
+                .set("revisionTags[1]", "default")
+                .set("gatewayClasses.istio-waypoint.deployment.spec.replicas", "2")
+                .set("jwksResolverExtraRootCA", "PEM")
+                .call();
+        MutatingWebhookConfiguration prod = m.get(MutatingWebhookConfiguration.class, "istio-revision-tag-prod");
+        assertThat(prod.getMetadata().getLabels())
+                .containsEntry("istio.io/tag", "prod")
+                .containsEntry("istio.io/rev", "blue");
+        assertThat(prod.getWebhooks())
+                .extracting(MutatingWebhook::getName)
+                .containsExactly("rev.namespace.sidecar-injector.istio.io", "rev.object.sidecar-injector.istio.io");
+        assertThat(prod.getWebhooks()
+                        .getFirst()
+                        .getNamespaceSelector()
+                        .getMatchExpressions()
+                        .getFirst()
+                        .getValues())
+                .containsExactly("prod");
+        assertThat(prod.getWebhooks().getFirst().getClientConfig().getService().getName())
+                .isEqualTo("istiod-blue");
+        assertThat(m.get(MutatingWebhookConfiguration.class, "istio-revision-tag-default")
+                        .getWebhooks())
+                .hasSize(4);
+        Service tagService = m.get(Service.class, "istiod-revision-tag-prod");
+        assertThat(tagService.getSpec().getSelector()).containsEntry("istio.io/rev", "blue");
+
+        ConfigMap defaults = m.get(ConfigMap.class, "istio-blue-gatewayclass-istio-waypoint");
+        assertThat(defaults.getMetadata().getLabels())
+                .containsEntry("gateway.istio.io/defaults-for-class", "istio-waypoint");
+        assertThat(Manifest.path(Manifest.json(defaults.getData().get("deployment")), "spec", "replicas"))
+                .isEqualTo(2);
+
+        assertThat(m.get(ConfigMap.class, "pilot-jwks-extra-cacerts-blue").getData())
+                .containsEntry("extra.pem", "PEM");
+        PodSpec spec =
+                m.get(Deployment.class, "istiod-blue").getSpec().getTemplate().getSpec();
+        assertThat(volume(spec, "extracacerts").getConfigMap().getName()).isEqualTo("pilot-jwks-extra-cacerts-blue");
+    }
+
+    @Test
     void resourceScopeSplitsClusterAndNamespacedObjects() {
         Manifest cluster = Render.ambient(Chart.ISTIOD)
                 .set("global.resourceScope", "cluster")
