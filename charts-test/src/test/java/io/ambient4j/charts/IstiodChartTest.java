@@ -588,6 +588,39 @@ class IstiodChartTest {
     }
 
     @Test
+    void remoteProfilePointsAtTheExternalIstiod() {
+        Manifest ip = Render.of(Chart.ISTIOD)
+                .set("profile", "remote")
+                .set("global.remotePilotAddress", "10.1.2.3")
+                .call();
+        assertThat(ip.names())
+                .contains("Service/istiod", "EndpointSlice/istiod")
+                .doesNotContain("Deployment/istiod", "ConfigMap/istio", "ConfigMap/istio-sidecar-injector");
+        assertThat(ip.get(Service.class, "istiod").getSpec().getPorts())
+                .extracting(ServicePort::getName)
+                .containsExactly("tcp-istiod", "tcp-webhook");
+        assertThat(ip.text()).contains("addressType: IPv4");
+
+        Manifest host = Render.of(Chart.ISTIOD)
+                .set("profile", "remote")
+                .set("global.remotePilotAddress", "istiod.example.com")
+                .call();
+        Service external = host.get(Service.class, "istiod");
+        assertThat(external.getSpec().getType()).isEqualTo("ExternalName");
+        assertThat(external.getSpec().getExternalName()).isEqualTo("istiod.example.com");
+        assertThat(host.names()).noneMatch(n -> n.startsWith("EndpointSlice/"));
+    }
+
+    @Test
+    void stableProfileAddsTheRevisionAdmissionPolicy() {
+        Manifest m = Render.of(Chart.ISTIOD).set("profile", "stable").call();
+        assertThat(m.names())
+                .contains(
+                        "ValidatingAdmissionPolicy/stable-channel-policy-istio-system.istio.io",
+                        "ValidatingAdmissionPolicyBinding/stable-channel-policy-binding-istio-system.istio.io");
+    }
+
+    @Test
     void resourceScopeSplitsClusterAndNamespacedObjects() {
         Manifest cluster = Render.ambient(Chart.ISTIOD)
                 .set("global.resourceScope", "cluster")
