@@ -103,10 +103,8 @@ class AmbientInstallTest {
                 .getSpec()
                 .getTemplate()
                 .getSpec();
-        assertThat(IstiodChartTest.volume(cniPod, "cni-ztunnel-sock-dir")
-                        .getHostPath()
-                        .getPath())
-                .isEqualTo(IstiodChartTest.volume(ztunnelPod, "cni-ztunnel-sock-dir")
+        assertThat(Manifest.volume(cniPod, "cni-ztunnel-sock-dir").getHostPath().getPath())
+                .isEqualTo(Manifest.volume(ztunnelPod, "cni-ztunnel-sock-dir")
                         .getHostPath()
                         .getPath());
     }

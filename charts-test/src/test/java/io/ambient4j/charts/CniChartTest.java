@@ -1,7 +1,7 @@
 package io.ambient4j.charts;
 
-import static io.ambient4j.charts.IstiodChartTest.verbs;
-import static io.ambient4j.charts.IstiodChartTest.volume;
+import static io.ambient4j.charts.IstiodRbacTest.verbs;
+import static io.ambient4j.charts.Manifest.volume;
 import static io.ambient4j.charts.ProfileMechanismTest.env;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package io.ambient4j.charts;
 
+import static io.ambient4j.charts.Manifest.volume;
 import static io.ambient4j.charts.ProfileMechanismTest.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,17 +12,12 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +29,6 @@ class IstiodChartTest {
     static Container discovery(Manifest m, String name) {
         Deployment d = m.get(Deployment.class, name);
         return d.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    }
-
-    static Volume volume(PodSpec spec, String name) {
-        return spec.getVolumes().stream()
-                .filter(v -> v.getName().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     @Test
@@ -254,47 +243,6 @@ class IstiodChartTest {
     }
 
     @Test
-    void C005_revisionValidatorOnInstall() {
-        ValidatingWebhookConfiguration vwc = Render.of(Chart.ISTIOD)
-                .call()
-                .get(ValidatingWebhookConfiguration.class, "istio-validator-istio-system");
-        ValidatingWebhook w = vwc.getWebhooks().getFirst();
-        assertThat(vwc.getWebhooks()).hasSize(1);
-        assertThat(w.getName()).isEqualTo("rev.validation.istio.io");
-        assertThat(w.getClientConfig().getService().getName()).isEqualTo("istiod");
-        assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/validate");
-        assertThat(w.getObjectSelector().getMatchExpressions()).singleElement().satisfies(e -> {
-            assertThat(e.getKey()).isEqualTo("istio.io/rev");
-            assertThat(e.getOperator()).isEqualTo("In");
-            assertThat(e.getValues()).containsExactly("default");
-        });
-        assertThat(w.getRules()).singleElement().satisfies(r -> {
-            assertThat(r.getOperations()).containsExactly("CREATE", "UPDATE");
-            assertThat(r.getApiGroups())
-                    .containsExactly(
-                            "security.istio.io", "networking.istio.io", "telemetry.istio.io", "extensions.istio.io");
-        });
-        assertThat(w.getFailurePolicy()).isEqualTo("Ignore");
-        assertThat(w.getSideEffects()).isEqualTo("None");
-        assertThat(w.getAdmissionReviewVersions()).containsExactly("v1");
-    }
-
-    @Test
-    void C005_revisionValidatorForACanaryRevision() {
-        ValidatingWebhook w = Render.of(Chart.ISTIOD)
-                .set("revision", "canary")
-                .set("base.validationFailurePolicy", "Fail")
-                .call()
-                .get(ValidatingWebhookConfiguration.class, "istio-validator-canary-istio-system")
-                .getWebhooks()
-                .getFirst();
-        assertThat(w.getClientConfig().getService().getName()).isEqualTo("istiod-canary");
-        assertThat(w.getObjectSelector().getMatchExpressions().getFirst().getValues())
-                .containsExactly("canary");
-        assertThat(w.getFailurePolicy()).isEqualTo("Fail");
-    }
-
-    @Test
     void revisionRenamesTheObjects() {
         Manifest m = Render.ambient(Chart.ISTIOD).set("revision", "canary").call();
         Deployment d = m.get(Deployment.class, "istiod-canary");
@@ -401,71 +349,6 @@ class IstiodChartTest {
     }
 
     @Test
-    void clusterRoleGrantsWhatTheAmbientControlPlaneNeeds() {
-        Manifest m = Render.ambient(Chart.ISTIOD).call();
-        List<PolicyRule> rules =
-                m.get(ClusterRole.class, "istiod-clusterrole-istio-system").getRules();
-        assertThat(verbs(rules, "authentication.k8s.io", "tokenreviews")).containsExactly("create");
-        assertThat(verbs(rules, "authorization.k8s.io", "subjectaccessreviews")).containsExactly("create");
-        assertThat(verbs(rules, "", "pods")).containsExactly("get", "list", "watch");
-        assertThat(verbs(rules, "", "namespaces")).containsExactly("get", "list", "watch");
-        assertThat(verbs(rules, "discovery.k8s.io", "endpointslices")).containsExactly("get", "list", "watch");
-        assertThat(verbs(rules, "", "configmaps")).containsExactly("create", "get", "list", "watch", "update");
-        assertThat(verbs(rules, "", "services/status"))
-                .containsExactly("get", "watch", "list", "update", "patch", "create", "delete");
-        assertThat(verbs(rules, "security.istio.io", "*")).containsExactly("get", "watch", "list");
-        assertThat(verbs(rules, "gateway.networking.k8s.io", "gatewayclasses"))
-                .containsExactly("create", "update", "patch", "delete");
-        assertThat(verbs(rules, "gateway.networking.k8s.io", "gateways/status")).containsExactly("update", "patch");
-        assertThat(verbs(rules, "admissionregistration.k8s.io", "validatingwebhookconfigurations"))
-                .containsExactly("get", "list", "watch", "update");
-        assertThat(verbs(rules, "", "secrets")).containsExactly("get", "watch", "list");
-
-        List<PolicyRule> gw = m.get(ClusterRole.class, "istiod-gateway-controller-istio-system")
-                .getRules();
-        for (String[] r : new String[][] {
-            {"apps", "deployments"},
-            {"autoscaling", "horizontalpodautoscalers"},
-            {"policy", "poddisruptionbudgets"},
-            {"", "services"},
-            {"", "serviceaccounts"}
-        }) {
-            assertThat(verbs(gw, r[0], r[1]))
-                    .containsExactly("get", "watch", "list", "update", "patch", "create", "delete");
-        }
-        ClusterRoleBinding b = m.get(ClusterRoleBinding.class, "istiod-clusterrole-istio-system");
-        assertThat(b.getSubjects()).singleElement().satisfies(s -> {
-            assertThat(s.getName()).isEqualTo("istiod");
-            assertThat(s.getNamespace()).isEqualTo("istio-system");
-        });
-        assertThat(m.get(ClusterRoleBinding.class, "istio-reader-clusterrole-istio-system")
-                        .getSubjects()
-                        .getFirst()
-                        .getName())
-                .isEqualTo("istio-reader-service-account");
-
-        List<PolicyRule> role = m.get(Role.class, "istiod").getRules();
-        assertThat(verbs(role, "", "secrets")).containsExactly("create", "get", "watch", "list", "update", "delete");
-        assertThat(verbs(role, "coordination.k8s.io", "leases")).containsExactly("get", "update", "patch", "create");
-        assertThat(verbs(role, "networking.istio.io", "gateways")).containsExactly("create");
-
-        assertThat(Render.ambient(Chart.ISTIOD)
-                        .set("env.PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER", "false")
-                        .call()
-                        .find(ClusterRole.class, "istiod-gateway-controller-istio-system"))
-                .isEmpty();
-    }
-
-    static List<String> verbs(List<PolicyRule> rules, String group, String resource) {
-        return rules.stream()
-                .filter(r ->
-                        r.getApiGroups().contains(group) && r.getResources().contains(resource))
-                .findFirst()
-                .map(PolicyRule::getVerbs)
-                .orElseThrow(() -> new AssertionError("no rule for " + group + "/" + resource));
-    }
-
-    @Test
     void autoscalerAndDisruptionBudget() {
         Manifest m = Render.ambient(Chart.ISTIOD).call();
         HorizontalPodAutoscaler hpa = m.get(HorizontalPodAutoscaler.class, "istiod");
@@ -493,98 +376,6 @@ class IstiodChartTest {
                 .isEqualTo(3);
         assertThat(fixed.all(HorizontalPodAutoscaler.class)).isEmpty();
         fixed.get(PodDisruptionBudget.class, "istiod");
-    }
-
-    @Test
-    void injectionWebhooksAndTheirConfigMap() {
-        Manifest m = Render.ambient(Chart.ISTIOD).call();
-        MutatingWebhookConfiguration mwc = m.get(MutatingWebhookConfiguration.class, "istio-sidecar-injector");
-        assertThat(mwc.getWebhooks())
-                .extracting(MutatingWebhook::getName)
-                .containsExactly(
-                        "rev.namespace.sidecar-injector.istio.io",
-                        "rev.object.sidecar-injector.istio.io",
-                        "namespace.sidecar-injector.istio.io",
-                        "object.sidecar-injector.istio.io");
-        assertThat(mwc.getWebhooks()).allSatisfy(w -> {
-            assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/inject");
-            assertThat(w.getClientConfig().getService().getPort()).isEqualTo(443);
-            assertThat(w.getClientConfig().getService().getName()).isEqualTo("istiod");
-            assertThat(w.getFailurePolicy()).isEqualTo("Fail");
-            assertThat(w.getSideEffects()).isEqualTo("None");
-        });
-        ConfigMap injector = m.get(ConfigMap.class, "istio-sidecar-injector");
-        Map<String, Object> config = Manifest.json(injector.getData().get("config"));
-        assertThat(config).containsEntry("policy", "enabled").containsKey("templates");
-        assertThat(Manifest.json(injector.getData().get("values")))
-                .containsKeys("global", "sidecarInjectorWebhook", "revision", "pilot", "gateways");
-    }
-
-    @Test
-    void waypointTemplateShipsInTheInjectorConfigMapAndCanBeReplaced() {
-        ConfigMap injector = Render.ambient(Chart.ISTIOD).call().get(ConfigMap.class, "istio-sidecar-injector");
-        Object waypoint = Manifest.path(Manifest.json(injector.getData().get("config")), "templates", "waypoint");
-        assertThat(waypoint).isInstanceOf(String.class);
-        assertThat((String) waypoint)
-                .contains("kind: ServiceAccount", "kind: Deployment", "kind: Service")
-                .contains("- name: istio-proxy", "- proxy", "- waypoint")
-                .contains("\"istio.io/dataplane-mode\" \"none\"", "\"sidecar.istio.io/inject\" \"false\"")
-                .contains(
-                        "ipFamilyPolicy: PreferDualStack",
-                        "\"networking.istio.io/traffic-distribution\" \"PreferClose\"")
-                .contains("path: /healthz/ready, port: 15021", "audience: istio-ca, expirationSeconds: 43200");
-
-        // C092's chart side: a waypoint template given in values replaces the shipped one
-        ConfigMap replaced = Render.ambient(Chart.ISTIOD)
-                .values("sidecarInjectorWebhook:\n  templates:\n    waypoint: |\n      custom: 3\n")
-                .call()
-                .get(ConfigMap.class, "istio-sidecar-injector");
-        assertThat(Manifest.path(Manifest.json(replaced.getData().get("config")), "templates", "waypoint"))
-                .isEqualTo("custom: 3\n");
-    }
-
-    @Test
-    void revisionTagsGatewayClassDefaultsAndJwksRoots() {
-        Manifest m = Render.ambient(Chart.ISTIOD)
-                .set("revision", "blue")
-                .set("revisionTags[0]", "prod")
-                .set("revisionTags[1]", "default")
-                .set("gatewayClasses.istio-waypoint.deployment.spec.replicas", "2")
-                .set("jwksResolverExtraRootCA", "PEM")
-                .call();
-        MutatingWebhookConfiguration prod = m.get(MutatingWebhookConfiguration.class, "istio-revision-tag-prod");
-        assertThat(prod.getMetadata().getLabels())
-                .containsEntry("istio.io/tag", "prod")
-                .containsEntry("istio.io/rev", "blue");
-        assertThat(prod.getWebhooks())
-                .extracting(MutatingWebhook::getName)
-                .containsExactly("rev.namespace.sidecar-injector.istio.io", "rev.object.sidecar-injector.istio.io");
-        assertThat(prod.getWebhooks()
-                        .getFirst()
-                        .getNamespaceSelector()
-                        .getMatchExpressions()
-                        .getFirst()
-                        .getValues())
-                .containsExactly("prod");
-        assertThat(prod.getWebhooks().getFirst().getClientConfig().getService().getName())
-                .isEqualTo("istiod-blue");
-        assertThat(m.get(MutatingWebhookConfiguration.class, "istio-revision-tag-default")
-                        .getWebhooks())
-                .hasSize(4);
-        Service tagService = m.get(Service.class, "istiod-revision-tag-prod");
-        assertThat(tagService.getSpec().getSelector()).containsEntry("istio.io/rev", "blue");
-
-        ConfigMap defaults = m.get(ConfigMap.class, "istio-blue-gatewayclass-istio-waypoint");
-        assertThat(defaults.getMetadata().getLabels())
-                .containsEntry("gateway.istio.io/defaults-for-class", "istio-waypoint");
-        assertThat(Manifest.path(Manifest.json(defaults.getData().get("deployment")), "spec", "replicas"))
-                .isEqualTo(2);
-
-        assertThat(m.get(ConfigMap.class, "pilot-jwks-extra-cacerts-blue").getData())
-                .containsEntry("extra.pem", "PEM");
-        PodSpec spec =
-                m.get(Deployment.class, "istiod-blue").getSpec().getTemplate().getSpec();
-        assertThat(volume(spec, "extracacerts").getConfigMap().getName()).isEqualTo("pilot-jwks-extra-cacerts-blue");
     }
 
     @Test

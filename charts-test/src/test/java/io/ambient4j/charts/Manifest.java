@@ -3,6 +3,8 @@ package io.ambient4j.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,14 @@ record Manifest(List<HasMetadata> objects, String text) {
         Optional<T> found = find(type, name);
         assertThat(found).as("%s %s in %s", type.getSimpleName(), name, names()).isPresent();
         return found.orElseThrow();
+    }
+
+    /** The named volume of a pod spec; fails the test if absent. */
+    static Volume volume(PodSpec spec, String name) {
+        return spec.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
     /** "Kind/name" of every object, in order. */

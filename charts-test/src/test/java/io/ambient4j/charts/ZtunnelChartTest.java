@@ -1,6 +1,6 @@
 package io.ambient4j.charts;
 
-import static io.ambient4j.charts.IstiodChartTest.volume;
+import static io.ambient4j.charts.Manifest.volume;
 import static io.ambient4j.charts.ProfileMechanismTest.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
