@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** helm-charts.md §3.3, §6.3, §6.4: istiod\'s validating and injection webhooks, the injector ConfigMap, revision tags. */
+/** helm-charts.md §3.3, §6.3, §6.4: istiod's validating and injection webhooks, the injector ConfigMap, revision tags. */
 class IstiodWebhookTest {
 
     @Test
