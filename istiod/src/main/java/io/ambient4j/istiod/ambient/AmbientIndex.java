@@ -69,6 +69,13 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, WorkloadEntry> workloadEntries = new HashMap<>();
     private final Map<String, Set<String>> workloadEntriesByNs = new HashMap<>();
     private final Map<String, Gateway> gateways = new HashMap<>();
+    /** EndpointSlice key → the pods ({@code ns/name}) it references, for Services without a selector. */
+    private final Map<String, Set<String>> slicePods = new HashMap<>();
+    /** EndpointSlice key → its Service ({@code ns/name}). */
+    private final Map<String, String> sliceService = new HashMap<>();
+
+    private final Map<String, Set<String>> slicesByPod = new HashMap<>();
+    private final Map<String, Set<String>> slicesByService = new HashMap<>();
     private final Map<String, AuthorizationPolicy> authzPolicies = new HashMap<>();
     private final Map<String, PeerAuthentication> peerAuths = new HashMap<>();
     private final Map<String, Set<String>> peerAuthsByNs = new HashMap<>();
@@ -87,7 +94,8 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, String> errors = new ConcurrentSkipListMap<>();
 
     // ---- outputs
-    private final OutputTable addresses = new OutputTable();
+    private final AddressAliases aliases = new AddressAliases();
+    private final OutputTable addresses = new OutputTable(aliases);
     private final OutputTable authorizations = new OutputTable();
 
     // ---- per-batch dirty sets
@@ -121,6 +129,15 @@ public final class AmbientIndex implements ResourceSource {
     @Override
     public void subscribe(Consumer<ResourceDelta> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * On-demand lookup: the Address resource names an alias ({@code <network>/<ip>} or
+     * {@code <network>/<ip>/<len>}) refers to. For a Service VIP that is the Service and its current member
+     * workloads; for a pod IP every workload with that IP (a Pod and a WorkloadEntry may share one).
+     */
+    public Set<String> lookup(String alias) {
+        return aliases.lookup(alias);
     }
 
     /** Translation errors by object ({@code Kind/ns/name} → message), for the debug dump. */
@@ -256,9 +273,7 @@ public final class AmbientIndex implements ResourceSource {
                 put(services, k, s, del);
                 dirtyServiceSources.add("Service/" + k);
             }
-            case EndpointSlice ignored -> {
-                // Selector-less Services are matched through EndpointSlices upstream; not implemented here.
-            }
+            case EndpointSlice es -> ingestEndpointSlice(k, es, del);
             case ServiceEntry se -> {
                 put(serviceEntries, k, se, del);
                 index(serviceEntriesByNs, ns, k, del);
@@ -285,6 +300,64 @@ public final class AmbientIndex implements ResourceSource {
             }
             default -> LOG.log(System.Logger.Level.DEBUG, "ignoring unsupported kind " + o.getKind());
         }
+    }
+
+    /**
+     * Upstream matches Services without a selector to pods through the EndpointSlices that reference them
+     * ({@code targetRef} kind Pod); only that mapping is kept here.
+     */
+    private void ingestEndpointSlice(String k, EndpointSlice es, boolean del) {
+        String ns = es.getMetadata().getNamespace();
+        Set<String> old = slicePods.getOrDefault(k, Set.of());
+        String oldService = sliceService.get(k);
+        String svcName = Selectors.orEmpty(es.getMetadata().getLabels()).get("kubernetes.io/service-name");
+        Set<String> next = new HashSet<>();
+        if (!del && svcName != null && es.getEndpoints() != null) {
+            for (var ep : es.getEndpoints()) {
+                var ref = ep.getTargetRef();
+                if (ref != null && "Pod".equals(ref.getKind()) && ref.getName() != null) {
+                    next.add((ref.getNamespace() == null ? ns : ref.getNamespace()) + "/" + ref.getName());
+                }
+            }
+        }
+        for (String pk : old) {
+            index(slicesByPod, pk, k, true);
+        }
+        if (oldService != null) {
+            index(slicesByService, oldService, k, true);
+        }
+        if (next.isEmpty()) {
+            slicePods.remove(k);
+            sliceService.remove(k);
+        } else {
+            slicePods.put(k, next);
+            sliceService.put(k, ns + "/" + svcName);
+            index(slicesByService, ns + "/" + svcName, k, false);
+            for (String pk : next) {
+                index(slicesByPod, pk, k, false);
+            }
+        }
+        dirtyPods.addAll(old);
+        dirtyPods.addAll(next);
+    }
+
+    /** Selector-less Services that list this pod in one of their EndpointSlices, not already selected. */
+    private List<ServiceInfo> endpointSliceServices(String podKey, List<ServiceInfo> alreadySelected) {
+        Set<String> slices = slicesByPod.get(podKey);
+        if (slices == null) {
+            return alreadySelected;
+        }
+        Set<String> seen = new HashSet<>();
+        alreadySelected.forEach(si -> seen.add(si.key()));
+        List<ServiceInfo> out = new ArrayList<>(alreadySelected);
+        for (String slice : new TreeSet<>(slices)) {
+            for (ServiceInfo si : serviceInfosBySource.getOrDefault("Service/" + sliceService.get(slice), List.of())) {
+                if (seen.add(si.key())) {
+                    out.add(si);
+                }
+            }
+        }
+        return out;
     }
 
     private static String gatewayInstanceOf(Pod p) {
@@ -477,6 +550,12 @@ public final class AmbientIndex implements ResourceSource {
     private void markSelected(String ns, List<ServiceInfo> infos) {
         for (ServiceInfo si : infos) {
             if (si.selector().isEmpty()) {
+                if (!si.fromServiceEntry()) {
+                    for (String slice :
+                            slicesByService.getOrDefault(ns + "/" + si.service().getName(), Set.of())) {
+                        dirtyPods.addAll(slicePods.getOrDefault(slice, Set.of()));
+                    }
+                }
                 continue;
             }
             for (String pk : podsByNs.getOrDefault(ns, Set.of())) {
@@ -681,7 +760,8 @@ public final class AmbientIndex implements ResourceSource {
         var meta = p.getMetadata();
         String ns = meta.getNamespace();
         Map<String, String> labels = Selectors.orEmpty(meta.getLabels());
-        List<ServiceInfo> selecting = selectingServices(ns, labels, true);
+        List<ServiceInfo> selecting =
+                endpointSliceServices(ns + "/" + meta.getName(), selectingServices(ns, labels, true));
         Waypoint waypoint = null;
         if (!Waypoints.isWaypointInstance(meta, waypoints)) {
             waypoint = Waypoints.forWorkload(meta, nsLabels(ns), waypoints).waypoint();
