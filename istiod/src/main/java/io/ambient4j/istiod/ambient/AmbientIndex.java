@@ -56,6 +56,10 @@ public final class AmbientIndex implements ResourceSource {
     private final List<Consumer<ResourceDelta>> listeners = new CopyOnWriteArrayList<>();
 
     private final IndexState state = new IndexState();
+    /** hostname → source key → info: Services and ServiceEntry hosts competing for one hostname. */
+    private final Map<String, Map<String, ServiceInfo>> infosByHost = new HashMap<>();
+
+    private final Set<String> dirtyHosts = new HashSet<>();
     private final WorkloadAssembler assembler;
     // aliases of the shared state, read and written only by the writer thread
     private final Map<String, Namespace> namespaces = state.namespaces;
@@ -482,11 +486,22 @@ public final class AmbientIndex implements ResourceSource {
             if (byNs.isEmpty()) {
                 serviceInfosByNs.remove(ns);
             }
-            Map<String, Address> out = new LinkedHashMap<>();
-            for (ServiceInfo si : next) {
-                out.put(si.key(), Address.newBuilder().setService(si.service()).build());
+            for (ServiceInfo si : prev) {
+                dirtyHosts.add(si.service().getHostname());
+                Map<String, ServiceInfo> sameHost = infosByHost.get(si.service().getHostname());
+                if (sameHost != null) {
+                    sameHost.remove(source);
+                    if (sameHost.isEmpty()) {
+                        infosByHost.remove(si.service().getHostname());
+                    }
+                }
             }
-            addresses.replace(source, out);
+            for (ServiceInfo si : next) {
+                dirtyHosts.add(si.service().getHostname());
+                infosByHost
+                        .computeIfAbsent(si.service().getHostname(), h -> new HashMap<>())
+                        .put(source, si);
+            }
             if (!membershipEquals(prev, next)) {
                 markSelected(ns, prev);
                 markSelected(ns, next);
@@ -496,6 +511,15 @@ public final class AmbientIndex implements ResourceSource {
             }
         }
         dirtyServiceSources.clear();
+        for (String host : dirtyHosts) {
+            Map<String, ServiceInfo> sameHost = infosByHost.getOrDefault(host, Map.of());
+            Map<String, Address> out = new LinkedHashMap<>();
+            ServiceTranslator.selectByHostname(List.copyOf(sameHost.values()))
+                    .forEach((name, svc) ->
+                            out.put(name, Address.newBuilder().setService(svc).build()));
+            addresses.replace("Host/" + host, out);
+        }
+        dirtyHosts.clear();
     }
 
     /** Whether two translations of one source give every member workload the same services entry. */
