@@ -281,4 +281,68 @@ class AmbientControllerMockTest {
         assertThat(((Map<?, ?>) parsed.get("authorizations")).containsKey("demo/fine"))
                 .isTrue();
     }
+
+    @Test
+    void waypointAndPeerAuthenticationArriveThroughInformers() {
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NS)
+                        .addToLabels("istio.io/use-waypoint", "wp")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.pods()
+                .inNamespace(NS)
+                .resource(pod("web-1", "10.1.0.5", Map.of("app", "web")))
+                .create();
+        client.genericKubernetesResources(
+                        ResourceDefinitionContext.fromResourceType(io.ambient4j.istiod.kube.crd.Gateway.class))
+                .inNamespace(NS)
+                .resource(new GenericKubernetesResourceBuilder()
+                        .withApiVersion("gateway.networking.k8s.io/v1")
+                        .withKind("Gateway")
+                        .withNewMetadata()
+                        .withNamespace(NS)
+                        .withName("wp")
+                        .addToLabels("istio.io/waypoint-for", "all")
+                        .endMetadata()
+                        .addToAdditionalProperties(
+                                "spec",
+                                Map.of(
+                                        "gatewayClassName",
+                                        "istio-waypoint",
+                                        "listeners",
+                                        List.of(Map.of("name", "mesh", "port", 15008, "protocol", "HBONE"))))
+                        .addToAdditionalProperties(
+                                "status",
+                                Map.of(
+                                        "addresses",
+                                        List.of(Map.of("type", "Hostname", "value", "wp.demo.svc.cluster.local"))))
+                        .build())
+                .create();
+        await().atMost(WAIT)
+                .until(() -> workload(POD_UID) != null && workload(POD_UID).hasWaypoint());
+        assertThat(workload(POD_UID).getWaypoint().getHostname().getHostname()).isEqualTo("wp.demo.svc.cluster.local");
+
+        client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(
+                        io.ambient4j.istiod.kube.crd.PeerAuthentication.class))
+                .inNamespace(NS)
+                .resource(new GenericKubernetesResourceBuilder()
+                        .withApiVersion("security.istio.io/v1")
+                        .withKind("PeerAuthentication")
+                        .withNewMetadata()
+                        .withNamespace(NS)
+                        .withName("strict")
+                        .endMetadata()
+                        .addToAdditionalProperties("spec", Map.of("mtls", Map.of("mode", "STRICT")))
+                        .build())
+                .create();
+        await().atMost(WAIT)
+                .until(() -> workload(POD_UID)
+                        .getAuthorizationPoliciesList()
+                        .contains("istio-system/istio_converted_static_strict"));
+        assertThat(controller.source().snapshot(TypeUrls.AUTHORIZATION))
+                .containsKey("istio-system/istio_converted_static_strict");
+    }
 }
