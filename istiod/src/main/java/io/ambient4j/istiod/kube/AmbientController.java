@@ -323,8 +323,8 @@ public final class AmbientController {
         sb.append('}');
     }
 
-    /** For tests and the debug endpoint: the index the controller feeds. */
-    AmbientIndex index() {
+    /** The index the controller feeds, e.g. for on-demand {@link AmbientIndex#lookup} by the xDS server. */
+    public AmbientIndex index() {
         return Objects.requireNonNull(index);
     }
 }
