@@ -61,4 +61,29 @@ class ChartLintTest {
                         .containsEntry("app.kubernetes.io/part-of", "istio")
                         .containsEntry("helm.sh/chart", chart.chartName + "-1.0.0"));
     }
+
+    @ParameterizedTest
+    @EnumSource(Chart.class)
+    void resourceScopeSplitsClusterAndNamespacedObjects(Chart chart) {
+        String key = chart == Chart.ZTUNNEL ? "resourceScope" : "global.resourceScope";
+        Manifest all = Render.ambient(chart).set("global.platform", "openshift").call();
+        Manifest cluster = Render.ambient(chart)
+                .set("global.platform", "openshift")
+                .set(key, "cluster")
+                .call();
+        Manifest namespaced = Render.ambient(chart)
+                .set("global.platform", "openshift")
+                .set(key, "namespace")
+                .call();
+        assertThat(cluster.objects())
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
+                        .as("%s is cluster-scoped", o.getMetadata().getName())
+                        .isNull());
+        assertThat(namespaced.objects())
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
+                        .as("%s is namespaced", o.getMetadata().getName())
+                        .isNotNull());
+        assertThat(cluster.objects().size() + namespaced.objects().size())
+                .isEqualTo(all.objects().size());
+    }
 }
