@@ -70,6 +70,8 @@ class BaseCrdTest {
                             + crd.getSpec().getGroup())
                     .isEqualTo(name);
             assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+            assertThat(crd.getSpec().getNames().getCategories())
+                    .containsExactly("istio-io", crd.getSpec().getGroup().replace('.', '-'));
             assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
             assertThat(crd.getMetadata().getLabels())
                     .containsEntry("app.kubernetes.io/part-of", "istio")
