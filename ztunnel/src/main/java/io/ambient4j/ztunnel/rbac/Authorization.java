@@ -1,5 +1,6 @@
 package io.ambient4j.ztunnel.rbac;
 
+import io.ambient4j.common.identity.SpiffeId;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -57,7 +58,7 @@ public record Authorization(
     }
 
     private static boolean matchOne(RbacMatch m, Connection conn) {
-        String principal = conn.sourceIdentity().map(Object::toString).orElse("");
+        String principal = conn.sourceIdentity().map(SpiffeId::uri).orElse("");
         String ns = conn.sourceIdentity().map(i -> i.namespace()).orElse("");
         return check(
                         m.destinationIps(),

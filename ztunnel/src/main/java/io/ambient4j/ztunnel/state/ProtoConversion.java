@@ -6,6 +6,8 @@ import io.ambient4j.api.security.Clause;
 import io.ambient4j.api.security.Match;
 import io.ambient4j.api.security.Rule;
 import io.ambient4j.api.workload.PortList;
+import io.ambient4j.common.identity.InvalidIdentityException;
+import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.ztunnel.rbac.Authorization;
 import io.ambient4j.ztunnel.rbac.IpNet;
 import io.ambient4j.ztunnel.rbac.PolicyAction;
@@ -89,6 +91,11 @@ public final class ProtoConversion {
             case HOST_NETWORK -> true;
             case UNRECOGNIZED -> throw new IllegalStateException();
         };
+        try {
+            SpiffeId.of(w.getTrustDomain(), w.getNamespace(), w.getServiceAccount());
+        } catch (InvalidIdentityException e) {
+            throw new ResourceConversionException(name, Reason.INVALID_IDENTITY, e.getMessage());
+        }
         var loc = w.getLocality();
         return new Workload(
                 w.getUid(),

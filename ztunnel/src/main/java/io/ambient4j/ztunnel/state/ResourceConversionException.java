@@ -18,7 +18,9 @@ public final class ResourceConversionException extends RuntimeException {
         /** An enum value this version does not know. */
         UNKNOWN_ENUM,
         /** A {@code <namespace>/<hostname>} key without a slash. */
-        INVALID_KEY
+        INVALID_KEY,
+        /** Trust domain, namespace and service account do not form a SPIFFE ID. */
+        INVALID_IDENTITY
     }
 
     private final String resourceName;

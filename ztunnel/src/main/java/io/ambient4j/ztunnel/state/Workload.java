@@ -1,6 +1,6 @@
 package io.ambient4j.ztunnel.state;
 
-import io.ambient4j.ztunnel.identity.SpiffeIdentity;
+import io.ambient4j.common.identity.SpiffeId;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,8 @@ public record Workload(
         int capacity)
         implements Address {
 
-    public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
-    public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+    public static final String DEFAULT_TRUST_DOMAIN = SpiffeId.DEFAULT_TRUST_DOMAIN;
+    public static final String DEFAULT_SERVICE_ACCOUNT = SpiffeId.DEFAULT_SERVICE_ACCOUNT;
 
     public Workload {
         addresses = List.copyOf(addresses);
@@ -57,9 +57,9 @@ public record Workload(
         serviceAccount = serviceAccount.isEmpty() ? DEFAULT_SERVICE_ACCOUNT : serviceAccount;
     }
 
-    /** The SPIFFE identity this workload's certificate carries. */
-    public SpiffeIdentity identity() {
-        return new SpiffeIdentity(trustDomain, namespace, serviceAccount);
+    /** The SPIFFE identity this workload's certificate carries (validated once at conversion). */
+    public SpiffeId identity() {
+        return new SpiffeId(trustDomain, namespace, serviceAccount);
     }
 
     @Override

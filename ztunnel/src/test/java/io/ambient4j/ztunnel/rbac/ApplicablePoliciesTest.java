@@ -9,7 +9,7 @@ import io.ambient4j.api.security.Clause;
 import io.ambient4j.api.security.Match;
 import io.ambient4j.api.security.Rule;
 import io.ambient4j.api.security.Scope;
-import io.ambient4j.ztunnel.identity.SpiffeIdentity;
+import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.ztunnel.state.ProtoConversion;
 import io.ambient4j.ztunnel.state.ProxyState;
 import io.ambient4j.ztunnel.state.StateDelta;
@@ -39,7 +39,7 @@ class ApplicablePoliciesTest {
         return ProtoConversion.workload(p.getUid(), p);
     }
 
-    private static Connection to(Workload dst, SpiffeIdentity src, int port) {
+    private static Connection to(Workload dst, SpiffeId src, int port) {
         return new Connection(
                 RbacFixtures.sa("10.0.0.9", 50000),
                 new java.net.InetSocketAddress(dst.addresses().getFirst(), port),
@@ -73,7 +73,7 @@ class ApplicablePoliciesTest {
 
     @Test
     void C084_workloadNamespaceAndGlobalPoliciesAllCount() {
-        SpiffeIdentity src = new SpiffeIdentity("cluster.local", "echo", "src");
+        SpiffeId src = new SpiffeId("cluster.local", "echo", "src");
         Authorization global = convert(proto("istio-system", "deny-9999", Scope.GLOBAL, Action.DENY)
                 .addRules(Rule.newBuilder()
                         .addClauses(Clause.newBuilder()
@@ -119,7 +119,7 @@ class ApplicablePoliciesTest {
         Workload notSelected = workload(pod("echo", "free", "10.0.0.2"));
         ProxyState st = new StateUpdater()
                 .apply(new StateDelta(List.of(selected, notSelected), List.of(), List.of(onlyElse), List.of()));
-        SpiffeIdentity src = new SpiffeIdentity("cluster.local", "echo", "src");
+        SpiffeId src = new SpiffeId("cluster.local", "echo", "src");
         assertThat(Authorizer.evaluate(to(selected, src, 19090), st.applicablePolicies(selected))
                         .allowed())
                 .isFalse();

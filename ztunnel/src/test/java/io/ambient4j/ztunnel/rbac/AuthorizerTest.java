@@ -9,7 +9,7 @@ import static io.ambient4j.ztunnel.rbac.RbacFixtures.single;
 import static io.ambient4j.ztunnel.rbac.RbacFixtures.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ambient4j.ztunnel.identity.SpiffeIdentity;
+import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.ztunnel.rbac.Decision.Outcome;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The decision order (C084) and the end-to-end policy shapes istiod sends (C052, C060, C077–C087). */
 class AuthorizerTest {
-    private static final SpiffeIdentity SRC = new SpiffeIdentity("cluster.local", "echo", "src");
-    private static final SpiffeIdentity WAYPOINT = new SpiffeIdentity("cluster.local", "echo", "waypoint");
-    private static final SpiffeIdentity OTHER = new SpiffeIdentity("cluster.local", "something", "else");
+    private static final SpiffeId SRC = new SpiffeId("cluster.local", "echo", "src");
+    private static final SpiffeId WAYPOINT = new SpiffeId("cluster.local", "echo", "waypoint");
+    private static final SpiffeId OTHER = new SpiffeId("cluster.local", "something", "else");
 
     private static Authorization allowPrincipals(String name, String... principals) {
         return single(
@@ -115,7 +115,7 @@ class AuthorizerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("principals")
-    void C081_allowByPrincipal(String who, SpiffeIdentity id, boolean allowed) {
+    void C081_allowByPrincipal(String who, SpiffeId id, boolean allowed) {
         Authorization p =
                 allowPrincipals("allow-src", "cluster.local/ns/echo/sa/src", "cluster.local/ns/echo/sa/waypoint");
         assertThat(Authorizer.evaluate(from(id, 19090), List.of(p)).allowed()).isEqualTo(allowed);
@@ -189,7 +189,7 @@ class AuthorizerTest {
                 "istio_allow_waypoint_echo_waypoint-ns",
                 "cluster.local/ns/echo/sa/namespace-wide",
                 "cluster.local/ns/echo/sa/waypoint-sa");
-        assertThat(Authorizer.evaluate(from(new SpiffeIdentity("cluster.local", "echo", "waypoint-sa"), 80), List.of(p))
+        assertThat(Authorizer.evaluate(from(new SpiffeId("cluster.local", "echo", "waypoint-sa"), 80), List.of(p))
                         .allowed())
                 .isTrue();
         assertThat(Authorizer.evaluate(from(SRC, 80), List.of(p)).allowed()).isFalse();

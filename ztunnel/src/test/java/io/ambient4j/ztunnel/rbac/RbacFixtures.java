@@ -1,6 +1,6 @@
 package io.ambient4j.ztunnel.rbac;
 
-import io.ambient4j.ztunnel.identity.SpiffeIdentity;
+import io.ambient4j.common.identity.SpiffeId;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Connections and policies shared by the RBAC tables. */
 final class RbacFixtures {
-    static final SpiffeIdentity ID = new SpiffeIdentity("td", "namespace", "account");
+    static final SpiffeId ID = new SpiffeId("td", "namespace", "account");
 
     private RbacFixtures() {}
 
@@ -31,7 +31,7 @@ final class RbacFixtures {
         return new Connection(sa("127.0.0.1", 1234), sa("127.0.0.2", 8080), Optional.empty());
     }
 
-    static Connection from(SpiffeIdentity id, int dstPort) {
+    static Connection from(SpiffeId id, int dstPort) {
         return new Connection(sa("10.0.0.1", 40000), sa("10.0.0.2", dstPort), Optional.ofNullable(id));
     }
 

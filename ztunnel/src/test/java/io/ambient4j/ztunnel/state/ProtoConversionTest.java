@@ -18,7 +18,7 @@ import io.ambient4j.api.workload.LoadBalancing;
 import io.ambient4j.api.workload.NetworkAddress;
 import io.ambient4j.api.workload.Port;
 import io.ambient4j.api.workload.PortList;
-import io.ambient4j.ztunnel.identity.SpiffeIdentity;
+import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.ztunnel.rbac.Authorization;
 import io.ambient4j.ztunnel.rbac.IpNet;
 import io.ambient4j.ztunnel.rbac.PolicyAction;
@@ -47,7 +47,7 @@ class ProtoConversionTest {
         assertThat(w.trustDomain()).isEqualTo("cluster.local");
         assertThat(w.serviceAccount()).isEqualTo("default");
         assertThat(w.capacity()).isEqualTo(1);
-        assertThat(w.identity()).isEqualTo(new SpiffeIdentity("cluster.local", "ns", "default"));
+        assertThat(w.identity()).isEqualTo(new SpiffeId("cluster.local", "ns", "default"));
         assertThat(w.identity().toString()).isEqualTo("spiffe://cluster.local/ns/ns/sa/default");
         assertThat(w.healthy()).isTrue();
         assertThat(w.tunnelProtocol()).isEqualTo(Workload.TunnelProtocol.NONE);
@@ -234,6 +234,11 @@ class ProtoConversionTest {
                                                                                 .setAddress(ip("10.0.0.0"))
                                                                                 .setLength(40)))))
                                         .build())),
+                bad(
+                        "namespace that cannot form a SPIFFE ID",
+                        Reason.INVALID_IDENTITY,
+                        () -> ProtoConversion.workload(
+                                "x", pod("ns/evil", "a", "10.0.0.1").build())),
                 bad(
                         "policy unknown action",
                         Reason.UNKNOWN_ENUM,
