@@ -25,11 +25,18 @@ public final class ResourceConversionException extends RuntimeException {
 
     private final String resourceName;
     private final Reason reason;
+    private final String detail;
 
     public ResourceConversionException(String resourceName, Reason reason, String detail) {
         super(resourceName + ": " + reason + ": " + detail);
         this.resourceName = resourceName;
         this.reason = reason;
+        this.detail = detail;
+    }
+
+    /** What was wrong, without the name and reason. */
+    public String detail() {
+        return detail;
     }
 
     /** The xDS resource name that must be NACKed. */
