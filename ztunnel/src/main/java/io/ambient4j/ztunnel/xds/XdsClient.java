@@ -128,8 +128,14 @@ public final class XdsClient implements AutoCloseable {
             if (!sleep(backoff)) {
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            backoff = nextBackoff(backoff);
         }
+    }
+
+    /** Doubles the delay up to {@link #MAX_BACKOFF}. */
+    static Duration nextBackoff(Duration current) {
+        Duration doubled = current.multipliedBy(2);
+        return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
 
     private sealed interface Event {

@@ -25,7 +25,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throwaway root and a {@code localhost}/{@code 127.0.0.1} server certificate, as PEM files, so the in-test
+ * A throwaway root and a server certificate for {@code localhost} and {@code istiod.istio-system.svc} (no IP SAN), as PEM files, so the in-test
  * istiod speaks real TLS and the xDS client verifies it with a root file exactly as in production.
  */
 public final class ServerTls {
@@ -64,8 +64,7 @@ public final class ServerTls {
                             leaf.getPublic())
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                         new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.dNSName, "istiod.istio-system.svc"),
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                        new GeneralName(GeneralName.dNSName, "istiod.istio-system.svc")
                     }))
                     .build(caSigner);
             Path rootPem = Files.writeString(dir.resolve("root-cert.pem"), pem(root));

@@ -103,6 +103,11 @@ final class FakeIstiod implements AutoCloseable {
         return server.getPort();
     }
 
+    /** The next stream, or null if none opens within the wait (for negative checks). */
+    Stream pollStream(Duration wait) throws InterruptedException {
+        return streams.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     Stream nextStream() throws InterruptedException {
         Stream s = streams.poll(10, TimeUnit.SECONDS);
         if (s == null) {

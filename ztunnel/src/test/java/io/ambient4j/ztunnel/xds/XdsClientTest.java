@@ -43,14 +43,24 @@ class XdsClientTest {
     private XdsClient client;
     private final StateUpdater state = new StateUpdater();
 
+    private ServerTls tls;
+
     @BeforeEach
     void start() throws Exception {
-        ServerTls tls = ServerTls.create(dir);
+        tls = ServerTls.create(dir);
         istiod = new FakeIstiod(tls);
+        startClient("https://localhost:" + istiod.port(), tls.rootPem, Map.of());
+    }
+
+    private void startClient(String address, Path root, Map<String, String> more) throws Exception {
+        if (client != null) {
+            client.close();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
         Path token = Files.writeString(dir.resolve("istio-token"), "header.payload.sig\n");
-        Config cfg = Config.fromEnv(Map.ofEntries(
-                Map.entry("XDS_ADDRESS", "https://localhost:" + istiod.port()),
-                Map.entry("XDS_ROOT_CA", tls.rootPem.toString()),
+        Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
+                Map.entry("XDS_ADDRESS", address),
+                Map.entry("XDS_ROOT_CA", root.toString()),
                 Map.entry("AUTH_TOKEN", token.toString()),
                 Map.entry("CLUSTER_ID", "cluster-7"),
                 Map.entry("POD_NAME", "ztunnel-x1"),
@@ -60,6 +70,8 @@ class XdsClientTest {
                 Map.entry("ISTIO_META_DNS_CAPTURE", "true"),
                 Map.entry("ISTIO_METAJSON_LABELS", "{\"app\":\"ztunnel\",\"replicas\":2}"),
                 Map.entry("XDS_HEADER_X-Tenant", "blue")));
+        env.putAll(more);
+        Config cfg = Config.fromEnv(env);
         channel = XdsChannels.create(cfg);
         client = new XdsClient(channel, XdsNode.build(cfg), state);
         client.start();
@@ -132,6 +144,44 @@ class XdsClientTest {
                     .isEqualTo(2.0);
         }
         assertThat(client.isSynced()).isFalse();
+    }
+
+    @Test
+    void altHostnameIsTheTlsNameExpectedFromIstiod() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        startClient(
+                "https://127.0.0.1:" + istiod.port(),
+                tls.rootPem,
+                Map.of("ALT_XDS_HOSTNAME", "istiod.istio-system.svc"));
+        FakeIstiod.Stream s = istiod.nextStream();
+        assertThat(initial(s)).containsOnlyKeys(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+    }
+
+    @Test
+    void istiodWithACertificateFromAnotherRootIsRefused() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        Path otherDir = Files.createDirectory(dir.resolve("other"));
+        ServerTls other = ServerTls.create(otherDir);
+        startClient("https://localhost:" + istiod.port(), other.rootPem, Map.of());
+        assertThat(istiod.pollStream(Duration.ofSeconds(2)))
+                .as("no stream may pass an unverified handshake")
+                .isNull();
+        assertThat(client.isSynced()).isFalse();
+    }
+
+    @Test
+    void backoffDoublesFrom10msUpTo15s() {
+        Duration d = XdsClient.INITIAL_BACKOFF;
+        assertThat(d).isEqualTo(Duration.ofMillis(10));
+        java.util.List<Duration> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            d = XdsClient.nextBackoff(d);
+            seen.add(d);
+        }
+        assertThat(seen.getFirst()).isEqualTo(Duration.ofMillis(20));
+        assertThat(seen.get(9)).isEqualTo(Duration.ofMillis(10240));
+        assertThat(seen.get(10)).isEqualTo(Duration.ofSeconds(15));
+        assertThat(seen.getLast()).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
