@@ -20,30 +20,39 @@ import java.util.TreeSet;
  * {@link StateUpdater} makes new snapshots.
  */
 public final class ProxyState {
-    static final ProxyState EMPTY =
-            new ProxyState(0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Set.of());
+    static final ProxyState EMPTY = new ProxyState(
+            0,
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            Set.of());
 
     private final long version;
-    private final Map<String, Workload> workloadsByUid;
-    private final Map<NetworkAddress, Workload> workloadsByAddress;
-    private final Map<String, Service> servicesByKey;
-    private final Map<NetworkAddress, List<Service>> servicesByVip;
-    private final Map<String, List<Service>> servicesByHost;
-    private final Map<String, Map<String, Endpoint>> endpointsByService;
-    private final Map<String, Authorization> policiesByKey;
-    private final Map<String, Set<String>> namespacePolicies;
+    private final ShardedMap<String, Workload> workloadsByUid;
+    private final ShardedMap<NetworkAddress, Workload> workloadsByAddress;
+    private final ShardedMap<String, Service> servicesByKey;
+    private final ShardedMap<NetworkAddress, List<Service>> servicesByVip;
+    private final ShardedMap<String, List<Service>> servicesByHost;
+    private final ShardedMap<String, Map<String, Endpoint>> endpointsByService;
+    private final ShardedMap<String, Authorization> policiesByKey;
+    private final ShardedMap<String, Set<String>> namespacePolicies;
     private final Set<String> globalPolicies;
 
-    ProxyState(
+    private ProxyState(
             long version,
-            Map<String, Workload> workloadsByUid,
-            Map<NetworkAddress, Workload> workloadsByAddress,
-            Map<String, Service> servicesByKey,
-            Map<NetworkAddress, List<Service>> servicesByVip,
-            Map<String, List<Service>> servicesByHost,
-            Map<String, Map<String, Endpoint>> endpointsByService,
-            Map<String, Authorization> policiesByKey,
-            Map<String, Set<String>> namespacePolicies,
+            ShardedMap<String, Workload> workloadsByUid,
+            ShardedMap<NetworkAddress, Workload> workloadsByAddress,
+            ShardedMap<String, Service> servicesByKey,
+            ShardedMap<NetworkAddress, List<Service>> servicesByVip,
+            ShardedMap<String, List<Service>> servicesByHost,
+            ShardedMap<String, Map<String, Endpoint>> endpointsByService,
+            ShardedMap<String, Authorization> policiesByKey,
+            ShardedMap<String, Set<String>> namespacePolicies,
             Set<String> globalPolicies) {
         this.version = version;
         this.workloadsByUid = workloadsByUid;
@@ -187,49 +196,33 @@ public final class ProxyState {
         return new Mutable(this);
     }
 
-    /** The writer's working copy. Only maps a batch touches are copied before the first change. */
+    /** The writer's working copy. Only the shards a batch touches are copied. */
     static final class Mutable {
-        private final ProxyState base;
-        private Map<String, Workload> workloadsByUid;
-        private Map<NetworkAddress, Workload> workloadsByAddress;
-        private Map<String, Service> servicesByKey;
-        private Map<NetworkAddress, List<Service>> servicesByVip;
-        private Map<String, List<Service>> servicesByHost;
-        private Map<String, Map<String, Endpoint>> endpointsByService;
-        private Map<String, Authorization> policiesByKey;
-        private Map<String, Set<String>> namespacePolicies;
-        private Set<String> globalPolicies;
+        private final long baseVersion;
+        private final ShardedMap.Builder<String, Workload> workloadsByUid;
+        private final ShardedMap.Builder<NetworkAddress, Workload> workloadsByAddress;
+        private final ShardedMap.Builder<String, Service> servicesByKey;
+        private final ShardedMap.Builder<NetworkAddress, List<Service>> servicesByVip;
+        private final ShardedMap.Builder<String, List<Service>> servicesByHost;
+        private final ShardedMap.Builder<String, Map<String, Endpoint>> endpointsByService;
+        private final ShardedMap.Builder<String, Authorization> policiesByKey;
+        private final ShardedMap.Builder<String, Set<String>> namespacePolicies;
+        private final Set<String> globalPolicies;
 
         private Mutable(ProxyState base) {
-            this.base = base;
-        }
-
-        private void workloadMaps() {
-            if (workloadsByUid == null) {
-                workloadsByUid = new HashMap<>(base.workloadsByUid);
-                workloadsByAddress = new HashMap<>(base.workloadsByAddress);
-                endpointsByService = new HashMap<>(base.endpointsByService);
-            }
-        }
-
-        private void serviceMaps() {
-            if (servicesByKey == null) {
-                servicesByKey = new HashMap<>(base.servicesByKey);
-                servicesByVip = new HashMap<>(base.servicesByVip);
-                servicesByHost = new HashMap<>(base.servicesByHost);
-            }
-        }
-
-        private void policyMaps() {
-            if (policiesByKey == null) {
-                policiesByKey = new HashMap<>(base.policiesByKey);
-                namespacePolicies = new HashMap<>(base.namespacePolicies);
-                globalPolicies = new HashSet<>(base.globalPolicies);
-            }
+            this.baseVersion = base.version;
+            this.workloadsByUid = base.workloadsByUid.toBuilder();
+            this.workloadsByAddress = base.workloadsByAddress.toBuilder();
+            this.servicesByKey = base.servicesByKey.toBuilder();
+            this.servicesByVip = base.servicesByVip.toBuilder();
+            this.servicesByHost = base.servicesByHost.toBuilder();
+            this.endpointsByService = base.endpointsByService.toBuilder();
+            this.policiesByKey = base.policiesByKey.toBuilder();
+            this.namespacePolicies = base.namespacePolicies.toBuilder();
+            this.globalPolicies = new HashSet<>(base.globalPolicies);
         }
 
         void upsertWorkload(Workload w) {
-            workloadMaps();
             removeWorkload(w.uid());
             workloadsByUid.put(w.uid(), w);
             if (!w.hostNetwork()) {
@@ -246,7 +239,6 @@ public final class ProxyState {
 
         /** Returns whether a workload with that uid existed. */
         boolean removeWorkload(String uid) {
-            workloadMaps();
             Workload old = workloadsByUid.remove(uid);
             if (old == null) {
                 return false;
@@ -267,7 +259,6 @@ public final class ProxyState {
         }
 
         void upsertService(Service s) {
-            serviceMaps();
             removeService(s.resourceName());
             servicesByKey.put(s.resourceName(), s);
             for (NetworkAddress vip : s.vips()) {
@@ -278,7 +269,6 @@ public final class ProxyState {
 
         /** Returns whether a service with that key existed. */
         boolean removeService(String key) {
-            serviceMaps();
             Service old = servicesByKey.remove(key);
             if (old == null) {
                 return false;
@@ -291,7 +281,6 @@ public final class ProxyState {
         }
 
         void upsertPolicy(Authorization p) {
-            policyMaps();
             removePolicy(p.key());
             policiesByKey.put(p.key(), p);
             switch (p.scope()) {
@@ -306,7 +295,6 @@ public final class ProxyState {
         }
 
         boolean removePolicy(String key) {
-            policyMaps();
             Authorization old = policiesByKey.remove(key);
             if (old == null) {
                 return false;
@@ -339,7 +327,7 @@ public final class ProxyState {
                             .toList();
         }
 
-        private static <K> void putOrRemove(Map<K, List<Service>> map, K key, List<Service> value) {
+        private static <K> void putOrRemove(ShardedMap.Builder<K, List<Service>> map, K key, List<Service> value) {
             if (value.isEmpty()) {
                 map.remove(key);
             } else {
@@ -349,16 +337,16 @@ public final class ProxyState {
 
         ProxyState freeze() {
             return new ProxyState(
-                    base.version + 1,
-                    workloadsByUid == null ? base.workloadsByUid : Map.copyOf(workloadsByUid),
-                    workloadsByAddress == null ? base.workloadsByAddress : Map.copyOf(workloadsByAddress),
-                    servicesByKey == null ? base.servicesByKey : Map.copyOf(servicesByKey),
-                    servicesByVip == null ? base.servicesByVip : Map.copyOf(servicesByVip),
-                    servicesByHost == null ? base.servicesByHost : Map.copyOf(servicesByHost),
-                    endpointsByService == null ? base.endpointsByService : Map.copyOf(endpointsByService),
-                    policiesByKey == null ? base.policiesByKey : Map.copyOf(policiesByKey),
-                    namespacePolicies == null ? base.namespacePolicies : Map.copyOf(namespacePolicies),
-                    globalPolicies == null ? base.globalPolicies : Set.copyOf(globalPolicies));
+                    baseVersion + 1,
+                    workloadsByUid.build(),
+                    workloadsByAddress.build(),
+                    servicesByKey.build(),
+                    servicesByVip.build(),
+                    servicesByHost.build(),
+                    endpointsByService.build(),
+                    policiesByKey.build(),
+                    namespacePolicies.build(),
+                    Set.copyOf(globalPolicies));
         }
     }
 }
