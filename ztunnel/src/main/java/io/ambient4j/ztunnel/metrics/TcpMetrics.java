@@ -51,6 +51,11 @@ public final class TcpMetrics {
         }
     }
 
+    /** A connection refused before it opened: only the (unstable) failed counter moves. */
+    public void refused(ConnectionResult c) {
+        failed.add(TrafficLabels.values(c, c.responseFlags()), 1);
+    }
+
     /** The current value of one series, 0 when absent (for tests and the admin page). */
     public long value(String family, List<String> labels) {
         for (Family f : List.of(opened, closed, received, sent, failed)) {

@@ -312,6 +312,51 @@ class OutboundRequestTest {
     }
 
     @Test
+    void C069_remoteNetworkEndpointGoesThroughTheNetworkGatewayAsDoubleHbone() {
+        ProxyState st = new MeshState()
+                .workload(pod(NS, "client", "10.0.0.1"))
+                .workload(member(
+                        pod(NS, "ewgw", "172.16.0.1").setServiceAccount("istio-eastwestgateway"),
+                        NS,
+                        host("ewgw"),
+                        15008,
+                        15008))
+                .service(service(NS, "ewgw", "10.96.9.9", 15008, 15008))
+                .workload(member(
+                        pod(NS, "remote", "10.1.0.1")
+                                .setNetwork("net-2")
+                                .setNetworkGateway(waypointByHost(NS, host("ewgw"))),
+                        NS,
+                        host("global"),
+                        80,
+                        18080))
+                .service(service(NS, "global", "10.96.0.99", 80, 18080)
+                        .addSubjectAltNames("spiffe://cluster.local/ns/echo/sa/global"))
+                .build();
+        OutboundRequest r =
+                OutboundRequest.build(st, "", CLIENT, CLIENT.addresses().getFirst(), sa("10.96.0.99", 80), FIRST);
+        assertThat(r.protocol()).isEqualTo(Protocol.DOUBLE_HBONE);
+        assertThat(r.target()).isEqualTo(sa("172.16.0.1", 15008));
+        assertThat(r.hboneAuthority()).contains(host("global") + ":80");
+        assertThat(r.expectedIdentities()).containsExactly(id("istio-eastwestgateway"));
+        assertThat(r.finalIdentities()).containsExactly(id("global"));
+        assertThat(r.intendedService().map(s -> s.name())).contains("global");
+    }
+
+    @Test
+    void C069_remoteNetworkEndpointWithoutGatewayIsRefused() {
+        ProxyState st = new MeshState()
+                .workload(member(pod(NS, "remote", "10.1.0.1").setNetwork("net-2"), NS, host("global"), 80, 18080))
+                .service(service(NS, "global", "10.96.0.99", 80, 18080))
+                .build();
+        assertThatThrownBy(() -> OutboundRequest.build(
+                        st, "", CLIENT, CLIENT.addresses().getFirst(), sa("10.96.0.99", 80), FIRST))
+                .isInstanceOfSatisfying(
+                        OutboundRoutingException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NO_VALID_DESTINATION));
+    }
+
+    @Test
     void C062_endpointChoiceFollowsTheRandomSource() {
         OutboundRequest last = OutboundRequest.build(
                 mesh(), "", CLIENT, CLIENT.addresses().getFirst(), sa("10.96.0.10", 80), b -> b - 1);
