@@ -50,6 +50,10 @@ final class FakeIstiod implements AutoCloseable {
             out.onNext(r);
         }
 
+        void complete() {
+            out.onCompleted();
+        }
+
         void fail() {
             out.onError(
                     Status.UNAVAILABLE.withDescription("test breaks the stream").asRuntimeException());
@@ -77,9 +81,7 @@ final class FakeIstiod implements AutoCloseable {
                     public void onError(Throwable t) {}
 
                     @Override
-                    public void onCompleted() {
-                        out.onCompleted();
-                    }
+                    public void onCompleted() {}
                 };
             }
         };

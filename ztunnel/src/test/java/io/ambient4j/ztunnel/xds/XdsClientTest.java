@@ -173,6 +173,15 @@ class XdsClientTest {
     }
 
     @Test
+    void serverCompletingTheStreamIsAnsweredByAReconnect() throws Exception {
+        FakeIstiod.Stream first = istiod.nextStream();
+        initial(first);
+        first.complete();
+        FakeIstiod.Stream second = istiod.nextStream();
+        assertThat(initial(second)).containsOnlyKeys(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+    }
+
+    @Test
     void backoffDoublesFrom10msUpTo15s() {
         Duration d = XdsClient.INITIAL_BACKOFF;
         assertThat(d).isEqualTo(Duration.ofMillis(10));
