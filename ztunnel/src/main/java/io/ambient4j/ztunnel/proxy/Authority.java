@@ -15,6 +15,11 @@ public final class Authority {
         return (ip instanceof Inet6Address ? "[" + compress(ip.getAddress()) + "]" : ip.getHostAddress()) + ":" + port;
     }
 
+    /** The address alone, IPv6 in RFC 5952 short form without brackets (as the downward API writes pod IPs). */
+    public static String host(InetAddress ip) {
+        return ip instanceof Inet6Address ? compress(ip.getAddress()) : ip.getHostAddress();
+    }
+
     public static String of(InetSocketAddress a) {
         return of(a.getAddress(), a.getPort());
     }

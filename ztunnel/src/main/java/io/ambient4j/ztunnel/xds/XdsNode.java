@@ -6,8 +6,8 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import io.ambient4j.api.discovery.Node;
 import io.ambient4j.ztunnel.config.Config;
+import io.ambient4j.ztunnel.proxy.Authority;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.util.Map;
 
 /**
@@ -23,7 +23,7 @@ public final class XdsNode {
 
     /** {@code ztunnel~<ip>~<pod>.<ns>~<ns>.svc.cluster.local} and the metadata Struct. */
     public static Node build(Config cfg) {
-        String ip = cfg.instanceIp().map(InetAddress::getHostAddress).orElse(DEFAULT_IP);
+        String ip = cfg.instanceIp().map(Authority::host).orElse(DEFAULT_IP);
         Struct.Builder md = Struct.newBuilder()
                 .putFields("NAME", str(cfg.podName()))
                 .putFields("NAMESPACE", str(cfg.podNamespace()))
