@@ -29,8 +29,12 @@ import java.util.stream.Collectors;
  * resources while the rest applies. On any stream end it reconnects with exponential backoff (10 ms → 15 s),
  * sending the versions it holds as {@code initial_resource_versions}; the last good state stays in force meanwhile.
  *
- * <p>One virtual thread owns the stream: gRPC callbacks only enqueue, and that thread does all decoding,
- * state updates and sends, so nothing needs locking except the readiness signal.
+ * <p>With {@code XDS_ON_DEMAND}, Address starts subscribed to nothing ({@code *} subscribed and unsubscribed in one
+ * request) and {@link #fetchOnDemand} subscribes single names ({@code <network>/<ip>} or a uid) as the proxy needs
+ * them.
+ *
+ * <p>One virtual thread owns the stream: gRPC callbacks and on-demand callers only enqueue, and that thread does all
+ * decoding, state updates and sends, so nothing needs locking except the readiness signal.
  */
 public final class XdsClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(XdsClient.class.getName());
@@ -41,6 +45,12 @@ public final class XdsClient implements AutoCloseable {
     private final AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub;
     private final Node node;
     private final ResourceApplier applier;
+    private final boolean onDemand;
+    /** On-demand names awaiting a response, each with the latch its callers wait on. */
+    private final Map<String, java.util.concurrent.CountDownLatch> pending =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** The running stream's event queue, so on-demand callers can hand names to the stream thread. */
+    private volatile BlockingQueue<Event> currentEvents;
     /** Written only by the stream thread; read for reconnects and tests via {@link #knownVersions}. */
     private final Map<String, Map<String, String>> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -52,8 +62,26 @@ public final class XdsClient implements AutoCloseable {
     private int connections;
     private ClientCallStreamObserver<DeltaDiscoveryRequest> current;
     private Thread thread;
+    private io.grpc.ManagedChannel ownedChannel;
+
+    /**
+     * The production wiring: a TLS channel to {@code XDS_ADDRESS}, the node from the config, and on-demand mode from
+     * {@code XDS_ON_DEMAND}. The client owns the channel and shuts it down on {@link #close()}.
+     */
+    public static XdsClient create(io.ambient4j.ztunnel.config.Config cfg, StateUpdater updater) {
+        io.grpc.ManagedChannel channel = XdsChannels.create(cfg);
+        XdsClient c = new XdsClient(channel, XdsNode.build(cfg), updater, cfg.xdsOnDemand());
+        c.ownedChannel = channel;
+        return c;
+    }
 
     public XdsClient(Channel channel, Node node, StateUpdater updater) {
+        this(channel, node, updater, false);
+    }
+
+    /** With {@code onDemand}, Address resources are only fetched by name through {@link #fetchOnDemand}. */
+    public XdsClient(Channel channel, Node node, StateUpdater updater, boolean onDemand) {
+        this.onDemand = onDemand;
         this.stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
         this.node = node;
         this.applier = new ResourceApplier(updater);
@@ -91,6 +119,28 @@ public final class XdsClient implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Subscribes one Address name on demand and waits until istiod answered it (sent it, removed it as unknown, or it
+     * was rejected), or the timeout passes. Returns whether an answer arrived; callers then look in the state again.
+     * Without on-demand mode everything is already subscribed and this returns false at once.
+     */
+    public boolean fetchOnDemand(String name, Duration timeout) throws InterruptedException {
+        if (!onDemand) {
+            return false;
+        }
+        boolean[] created = {false};
+        java.util.concurrent.CountDownLatch done = pending.computeIfAbsent(name, n -> {
+            created[0] = true;
+            return new java.util.concurrent.CountDownLatch(1);
+        });
+        BlockingQueue<Event> q = currentEvents;
+        if (created[0] && q != null) {
+            q.add(new Event.Demand(name));
+        }
+        // When disconnected, the next stream re-subscribes every pending name.
+        return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Streams opened so far (1 after the first connect). */
@@ -142,6 +192,8 @@ public final class XdsClient implements AutoCloseable {
         record Response(DeltaDiscoveryResponse response) implements Event {}
 
         record Ended(Throwable error) implements Event {}
+
+        record Demand(String name) implements Event {}
     }
 
     /** One stream, until it ends. Returns whether any response arrived (which resets the backoff). */
@@ -178,10 +230,21 @@ public final class XdsClient implements AutoCloseable {
         }
         for (String type : TYPES) {
             // Wildcard: an empty subscribe list. On reconnect, every name → version we hold.
-            requests.onNext(DeltaDiscoveryRequest.newBuilder()
+            DeltaDiscoveryRequest.Builder init = DeltaDiscoveryRequest.newBuilder()
                     .setNode(node)
                     .setTypeUrl(type)
-                    .putAllInitialResourceVersions(versions.get(type))
+                    .putAllInitialResourceVersions(versions.get(type));
+            if (onDemand && type.equals(TypeUrls.ADDRESS)) {
+                // xDS cannot subscribe to nothing; subscribing and unsubscribing "*" at once does it.
+                init.addResourceNamesSubscribe("*").addResourceNamesUnsubscribe("*");
+            }
+            requests.onNext(init.build());
+        }
+        currentEvents = events;
+        if (!pending.isEmpty()) {
+            requests.onNext(DeltaDiscoveryRequest.newBuilder()
+                    .setTypeUrl(TypeUrls.ADDRESS)
+                    .addAllResourceNamesSubscribe(List.copyOf(pending.keySet()))
                     .build());
         }
         boolean any = false;
@@ -196,6 +259,11 @@ public final class XdsClient implements AutoCloseable {
                     any = true;
                     requests.onNext(handle(r));
                 }
+                case Event.Demand(String name) ->
+                    requests.onNext(DeltaDiscoveryRequest.newBuilder()
+                            .setTypeUrl(TypeUrls.ADDRESS)
+                            .addResourceNamesSubscribe(name)
+                            .build());
             }
         }
     }
@@ -208,6 +276,17 @@ public final class XdsClient implements AutoCloseable {
         result.removed().forEach(held::remove);
         held.putAll(result.accepted());
         markApplied(r.getTypeUrl());
+        if (!pending.isEmpty()) {
+            // Answered by name or by alias (istiod may answer "<network>/<ip>" with the workload's uid).
+            java.util.stream.Stream.of(
+                            r.getResourcesList().stream().map(io.ambient4j.api.discovery.Resource::getName),
+                            r.getResourcesList().stream().flatMap(x -> x.getAliasesList().stream()),
+                            result.removed().stream())
+                    .flatMap(x -> x)
+                    .map(pending::remove)
+                    .filter(java.util.Objects::nonNull)
+                    .forEach(java.util.concurrent.CountDownLatch::countDown);
+        }
         DeltaDiscoveryRequest.Builder ack =
                 DeltaDiscoveryRequest.newBuilder().setTypeUrl(r.getTypeUrl()).setResponseNonce(r.getNonce());
         if (!result.rejected().isEmpty()) {
@@ -279,6 +358,9 @@ public final class XdsClient implements AutoCloseable {
         if (thread != null && !thread.join(Duration.ofSeconds(5))) {
             thread.interrupt();
             thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        if (ownedChannel != null) {
+            ownedChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 }

@@ -73,7 +73,7 @@ class XdsClientTest {
         env.putAll(more);
         Config cfg = Config.fromEnv(env);
         channel = XdsChannels.create(cfg);
-        client = new XdsClient(channel, XdsNode.build(cfg), state);
+        client = new XdsClient(channel, XdsNode.build(cfg), state, cfg.xdsOnDemand());
         client.start();
     }
 
@@ -179,6 +179,45 @@ class XdsClientTest {
         first.complete();
         FakeIstiod.Stream second = istiod.nextStream();
         assertThat(initial(second)).containsOnlyKeys(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+    }
+
+    @Test
+    void onDemandStartsSubscribedToNothingAndFetchesSingleNames() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        startClient(
+                "https://localhost:" + istiod.port(),
+                tls.rootPem,
+                Map.of("XDS_ON_DEMAND", "true", "ISTIO_META_DNS_CAPTURE", "false"));
+        FakeIstiod.Stream s = istiod.nextStream();
+        Map<String, DeltaDiscoveryRequest> init = initial(s);
+        assertThat(init.get(TypeUrls.ADDRESS).getResourceNamesSubscribeList()).containsExactly("*");
+        assertThat(init.get(TypeUrls.ADDRESS).getResourceNamesUnsubscribeList()).containsExactly("*");
+        assertThat(init.get(TypeUrls.AUTHORIZATION).getResourceNamesSubscribeList())
+                .isEmpty();
+
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                answered.set(client.fetchOnDemand("/10.0.0.1", Duration.ofSeconds(10)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        DeltaDiscoveryRequest demand = s.nextRequest();
+        assertThat(demand.getTypeUrl()).isEqualTo(TypeUrls.ADDRESS);
+        assertThat(demand.getResourceNamesSubscribeList()).containsExactly("/10.0.0.1");
+        s.send(push(TypeUrls.ADDRESS, "d1")
+                .addResources(res(POD_A, "v1", wl("a", "10.0.0.1")).toBuilder().addAliases("/10.0.0.1"))
+                .build());
+        caller.join(Duration.ofSeconds(10));
+        assertThat(answered.get()).isTrue();
+        assertThat(state.current().workload(POD_A)).isPresent();
+        assertThat(s.nextRequest().getResponseNonce()).isEqualTo("d1");
+    }
+
+    @Test
+    void withoutOnDemandFetchReturnsAtOnce() throws Exception {
+        assertThat(client.fetchOnDemand("/10.0.0.1", Duration.ofSeconds(5))).isFalse();
     }
 
     @Test
