@@ -42,4 +42,26 @@ public record ConnectionResult(
         long bytesSent,
         long bytesReceived,
         Duration duration,
-        Optional<String> error) {}
+        Optional<String> error) {
+
+    /** The same connection with its outcome filled in. */
+    public ConnectionResult completed(
+            ResponseFlags flags, long sent, long received, Duration took, Optional<String> failure) {
+        return new ConnectionResult(
+                reporter,
+                direction,
+                sourceAddress,
+                destinationAddress,
+                hboneAuthority,
+                source,
+                sourcePrincipal,
+                destination,
+                destinationService,
+                securityPolicy,
+                flags,
+                sent,
+                received,
+                took,
+                failure);
+    }
+}

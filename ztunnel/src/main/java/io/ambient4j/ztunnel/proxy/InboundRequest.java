@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param rbac the connection as authorization sees it (destination = the upstream address)
  * @param destinationWorkload the local workload being served
  * @param destinationService the service the caller meant, for metrics
+ * @param sourceWorkload the caller as xDS knows its IP (telemetry only; absent when it came through a gateway)
  */
 public record InboundRequest(
         HboneAddress hboneTarget,
@@ -41,30 +42,43 @@ public record InboundRequest(
         Optional<InetSocketAddress> tunnelTarget,
         Connection rbac,
         Workload destinationWorkload,
-        Optional<ServiceDescription> destinationService) {
+        Optional<ServiceDescription> destinationService,
+        Optional<Workload> sourceWorkload) {
+
+    /**
+     * The parts of the CONNECT request inbound looks at.
+     *
+     * @param method {@code :method}
+     * @param authority {@code :authority}
+     * @param forwardedHost {@code host=} of the {@code forwarded} header (the service the client meant)
+     * @param forwardedNetwork {@code x-forwarded-network} (set on the inner CONNECT of double HBONE)
+     */
+    public record Connect(
+            String method, String authority, Optional<String> forwardedHost, Optional<String> forwardedNetwork) {
+        /** A plain CONNECT without the optional headers. */
+        public static Connect of(String method, String authority) {
+            return new Connect(method, authority, Optional.empty(), Optional.empty());
+        }
+    }
 
     /**
      * Phase 1: method, authority, destination check and upstream resolution.
      *
-     * @param method the request's {@code :method}
-     * @param authority the request's {@code :authority}
+     * @param request the CONNECT's method, authority and forwarding headers
      * @param localWorkload the workload the accepting listener serves, if ztunnel knows it yet
      * @param tcpSource the TCP peer (client or waypoint)
      * @param tcpDestination the TCP destination ({@code podIP:15008})
      * @param peerIdentity the verified SPIFFE ID of the client certificate
-     * @param forwardedHost {@code host=} of the {@code forwarded} header, to pick the service for metrics
      */
     public static InboundRequest build(
             ProxyState state,
             String localNetwork,
-            String method,
-            String authority,
+            Connect request,
             Optional<Workload> localWorkload,
             InetSocketAddress tcpSource,
             InetSocketAddress tcpDestination,
-            Optional<SpiffeId> peerIdentity,
-            Optional<String> forwardedHost) {
-        HboneAddress target = parseConnect(method, authority);
+            Optional<SpiffeId> peerIdentity) {
+        HboneAddress target = parseConnect(request.method(), request.authority());
         Workload local = localWorkload.orElseThrow(() -> new InboundRejection(
                 Reason.UNKNOWN_LOCAL_WORKLOAD,
                 "no workload known for " + tcpDestination.getAddress().getHostAddress()));
@@ -77,7 +91,22 @@ public record InboundRequest(
                 r.tunnelTarget(),
                 conn,
                 local,
-                guessService(r.services(), forwardedHost, r.upstream().getPort(), local, state));
+                guessService(r.services(), request.forwardedHost(), r.upstream().getPort(), local, state),
+                sourceWorkload(state, localNetwork, tcpSource, request.forwardedNetwork()));
+    }
+
+    /**
+     * The caller looked up by its IP on the local network, unless {@code x-forwarded-network} names another network
+     * (then the TCP peer is a gateway and the IP says nothing about the caller). Never used for security.
+     */
+    static Optional<Workload> sourceWorkload(
+            ProxyState state, String localNetwork, InetSocketAddress tcpSource, Optional<String> forwardedNetwork) {
+        boolean fromGateway =
+                forwardedNetwork.map(n -> !n.equalsIgnoreCase(localNetwork)).orElse(false);
+        if (fromGateway) {
+            return Optional.empty();
+        }
+        return state.workloadByAddress(new NetworkAddress(localNetwork, tcpSource.getAddress()));
     }
 
     /** 400 unless the method is CONNECT and the authority parses. */

@@ -76,13 +76,11 @@ class InboundRequestTest {
         return InboundRequest.build(
                 st,
                 "",
-                method,
-                authority,
+                InboundRequest.Connect.of(method, authority),
                 Optional.of(local(st, local)),
                 PEER,
                 sa(tcpDstIp, 15008),
-                Optional.of(CLIENT),
-                Optional.empty());
+                Optional.of(CLIENT));
     }
 
     static Stream<Arguments> rejected() {
@@ -195,13 +193,11 @@ class InboundRequestTest {
         assertThatThrownBy(() -> InboundRequest.build(
                         mesh(),
                         "",
-                        "CONNECT",
-                        "10.0.9.9:80",
+                        InboundRequest.Connect.of("CONNECT", "10.0.9.9:80"),
                         Optional.empty(),
                         PEER,
                         sa("10.0.9.9", 15008),
-                        Optional.of(CLIENT),
-                        Optional.empty()))
+                        Optional.of(CLIENT)))
                 .isInstanceOfSatisfying(
                         InboundRejection.class, e -> assertThat(e.status()).isEqualTo(503));
     }
@@ -223,16 +219,43 @@ class InboundRequestTest {
         InboundRequest r = InboundRequest.build(
                 st,
                 "",
-                "CONNECT",
-                "10.0.1.1:18081",
+                new InboundRequest.Connect(
+                        "CONNECT", "10.0.1.1:18081", Optional.of("named.echo.svc.cluster.local"), Optional.empty()),
                 Optional.of(local(st, "server")),
                 PEER,
                 sa("10.0.1.1", 15008),
-                Optional.of(CLIENT),
-                Optional.of("named.echo.svc.cluster.local"));
+                Optional.of(CLIENT));
         assertThat(r.destinationService().map(s -> s.name())).contains("named");
         InboundRequest guessed = build(st, "server", "CONNECT", "10.0.1.1:18081", "10.0.1.1");
         assertThat(guessed.destinationService().map(s -> s.name())).contains("named");
+    }
+
+    @Test
+    void C126_sourceWorkloadComesFromThePeerIpUnlessForwardedFromAnotherNetwork() {
+        ProxyState st = new MeshState()
+                .workload(pod(NS, "client", "10.0.0.1"))
+                .workload(pod(NS, "server", "10.0.1.1"))
+                .build();
+        Workload server = local(st, "server");
+        InboundRequest direct = InboundRequest.build(
+                st,
+                "",
+                InboundRequest.Connect.of("CONNECT", "10.0.1.1:80"),
+                Optional.of(server),
+                PEER,
+                sa("10.0.1.1", 15008),
+                Optional.of(CLIENT));
+        assertThat(direct.sourceWorkload().map(Workload::name)).contains("client");
+        InboundRequest viaGateway = InboundRequest.build(
+                st,
+                "",
+                new InboundRequest.Connect("CONNECT", "10.0.1.1:80", Optional.empty(), Optional.of("net-2")),
+                Optional.of(server),
+                PEER,
+                sa("10.0.1.1", 15008),
+                Optional.of(CLIENT));
+        assertThat(viaGateway.sourceWorkload()).isEmpty();
+        assertThat(viaGateway.rbac().sourceIdentity()).contains(CLIENT);
     }
 
     @Test
