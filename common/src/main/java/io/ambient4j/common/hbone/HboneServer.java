@@ -1,0 +1,77 @@
+package io.ambient4j.common.hbone;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The inbound side of HBONE (port 15008): serves HTTP/2 CONNECT streams on an accepted mutual-TLS
+ * connection and hands each one to an {@link HboneHandler}. Answers 400 to anything but a well-formed
+ * CONNECT with a {@code host:port} authority, 431 to header lists over the limit, and {@code 200}
+ * only after the handler accepted. Protocol violations end the offending stream (RST_STREAM) or, when
+ * the connection state is no longer trustworthy, the connection (GOAWAY); never other streams' data.
+ */
+public final class HboneServer {
+    private final HboneSettings settings;
+    private final HboneHandler handler;
+
+    private HboneServer(HboneSettings settings, HboneHandler handler) {
+        this.settings = settings;
+        this.handler = handler;
+    }
+
+    public static HboneServer create(HboneHandler handler) {
+        return new HboneServer(HboneSettings.defaults(), handler);
+    }
+
+    public static HboneServer create(HboneSettings settings, HboneHandler handler) {
+        return new HboneServer(settings, handler);
+    }
+
+    /**
+     * Serves one accepted TLS connection until it ends. Blocks: call it on the connection's own
+     * (virtual) thread, which becomes the connection's frame reader. Completes the TLS handshake if
+     * needed and requires ALPN {@code h2}; the caller has already checked the peer certificate policy.
+     */
+    public void serve(SSLSocket socket) throws HboneException {
+        try {
+            socket.getSession();
+            if (!"h2".equals(socket.getApplicationProtocol())) {
+                socket.close();
+                throw new HboneException(
+                        HboneException.Reason.NOT_H2,
+                        0,
+                        0,
+                        "ALPN negotiated " + socket.getApplicationProtocol() + ", HBONE needs h2",
+                        null);
+            }
+            socket.setTcpNoDelay(true);
+            run(socket.getInputStream(), socket.getOutputStream(), socket, socket);
+        } catch (HboneException e) {
+            throw e;
+        } catch (IOException e) {
+            throw HboneException.closed("HBONE connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Serves HTTP/2 over an arbitrary byte-stream pair (e.g. the inner connection of double HBONE, or
+     * bytes in a test). Returns when the peer goes away; {@code transport} is closed at the end.
+     */
+    public void serve(InputStream in, OutputStream out, Closeable transport) {
+        run(in, out, transport, null);
+    }
+
+    /** For codec tests: serves and reports the connection error we answered with GOAWAY, if any. */
+    H2Error serveForTest(InputStream in, OutputStream out, Closeable transport) {
+        return run(in, out, transport, null);
+    }
+
+    private H2Error run(InputStream in, OutputStream out, Closeable transport, java.net.Socket socket) {
+        H2Connection conn =
+                new H2Connection(H2Connection.Role.SERVER, in, out, transport, socket, settings, handler, "server");
+        return conn.runServer();
+    }
+}
