@@ -118,7 +118,8 @@ final class H2Connection {
                     {PeerSettings.MAX_HEADER_LIST_SIZE, local.maxHeaderListSize()}
                 };
         byte[] s = PeerSettings.encode(settings);
-        byte[] w = Frames.windowUpdate(0, local.connectionWindow() - 65535);
+        int raise = local.connectionWindow() - 65535;
+        byte[] w = raise > 0 ? Frames.windowUpdate(0, raise) : new byte[0];
         byte[] p = role == Role.CLIENT ? Frames.PREFACE : new byte[0];
         byte[] all = new byte[p.length + s.length + w.length];
         System.arraycopy(p, 0, all, 0, p.length);
@@ -183,7 +184,7 @@ final class H2Connection {
                 readPreface();
             }
             boolean first = true;
-            while (true) {
+            while (closedCause == null) {
                 int n = in.readNBytes(frameHeader, 0, Frames.HEADER_LENGTH);
                 if (n < Frames.HEADER_LENGTH) {
                     cause = HboneException.closed(
@@ -209,6 +210,9 @@ final class H2Connection {
                 first = false;
             }
         } catch (H2Error e) {
+            if (closedCause != null) {
+                return; // already closing (e.g. after the peer's GOAWAY): nothing more to announce
+            }
             terminalError = e;
             cause = new HboneException(
                     HboneException.Reason.PROTOCOL,
@@ -236,7 +240,7 @@ final class H2Connection {
             LOG.log(System.Logger.Level.WARNING, "hbone " + name + ": internal error", e);
             control.add(Frames.goAway(0, Http2ErrorCode.INTERNAL, "internal error"));
         }
-        shutdown(cause);
+        shutdown(cause != null ? cause : HboneException.closed("HTTP/2 connection closed", null));
     }
 
     private void readPreface() throws IOException, H2Error {
@@ -699,7 +703,7 @@ final class H2Connection {
         HboneException why = HboneException.closed("GOAWAY (error " + code + ") before the stream was processed", null);
         refused.forEach(s -> s.onConnectionFailed(why));
         if (empty) {
-            control.add(CLOSE);
+            shutdown(HboneException.closed("peer sent GOAWAY (error " + code + ")", null));
         }
     }
 
@@ -1055,7 +1059,7 @@ final class H2Connection {
             lock.unlock();
         }
         if (closeNow) {
-            control.add(CLOSE);
+            Thread.ofVirtual().start(() -> shutdown(HboneException.closed("peer sent GOAWAY", null)));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ambient4j.common.hbone;
 
+import io.ambient4j.common.identity.SpiffeId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,8 +35,8 @@ public final class HbonePool implements Closeable {
      * server may present, the source IP dialled from and the destination {@code ip:15008}.
      */
     public record Key(
-            String sourceIdentity,
-            Set<String> destinationIdentities,
+            SpiffeId sourceIdentity,
+            Set<SpiffeId> destinationIdentities,
             InetAddress sourceIp,
             InetSocketAddress destination) {
         public Key {
