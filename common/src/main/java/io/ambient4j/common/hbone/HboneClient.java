@@ -24,7 +24,9 @@ public final class HboneClient implements Closeable {
     /** Starts HTTP/2 on a TLS socket that negotiated ALPN {@code h2}; waits for the server's SETTINGS. */
     public static HboneClient connect(SSLSocket socket, HboneSettings settings) throws HboneException {
         try {
-            socket.getSession();
+            if (socket.getApplicationProtocol() == null) {
+                socket.startHandshake(); // a failed handshake throws here, with its cause
+            }
             if (!"h2".equals(socket.getApplicationProtocol())) {
                 socket.close();
                 throw new HboneException(

@@ -37,7 +37,9 @@ public final class HboneServer {
      */
     public void serve(SSLSocket socket) throws HboneException {
         try {
-            socket.getSession();
+            if (socket.getApplicationProtocol() == null) {
+                socket.startHandshake(); // a failed handshake throws here, with its cause
+            }
             if (!"h2".equals(socket.getApplicationProtocol())) {
                 socket.close();
                 throw new HboneException(

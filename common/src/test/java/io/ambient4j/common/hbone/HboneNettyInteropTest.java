@@ -195,7 +195,8 @@ class HboneNettyInteropTest {
                             expectsOther.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
                     HboneClient.connect(socket, HboneSettings.defaults());
                 })
-                .isInstanceOf(IOException.class);
+                .isInstanceOf(HboneException.class)
+                .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
     }
 
     // ---------------------------------------------------------------- (2) Netty client -> our server
