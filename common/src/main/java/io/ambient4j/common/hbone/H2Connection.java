@@ -67,6 +67,7 @@ final class H2Connection {
     private int slots;
     private int activeStreams;
     private boolean goAwayReceived;
+    private boolean draining;
     private long idleSince = System.nanoTime();
 
     // Reader thread only.
@@ -497,6 +498,9 @@ final class H2Connection {
             highestStreamId = sid;
             if (closedCause != null) {
                 return;
+            }
+            if (draining) {
+                throw H2Error.stream(sid, Http2ErrorCode.REFUSED_STREAM, "draining");
             }
             if (activeStreams >= local.maxConcurrentStreams()) {
                 throw H2Error.stream(sid, Http2ErrorCode.REFUSED_STREAM, "MAX_CONCURRENT_STREAMS reached");
@@ -1052,7 +1056,7 @@ final class H2Connection {
                 if (slots == 0 && activeStreams == 0) {
                     idleSince = System.nanoTime();
                 }
-                closeNow = goAwayReceived && streams.isEmpty();
+                closeNow = (goAwayReceived || draining) && streams.isEmpty();
                 changed.signalAll();
             }
         } finally {
@@ -1078,6 +1082,50 @@ final class H2Connection {
             control.add(Frames.goAway(role == Role.SERVER ? last : 0, Http2ErrorCode.NO_ERROR, "closing"));
         }
         shutdown(HboneException.closed("HTTP/2 connection closed locally", null));
+    }
+
+    /**
+     * Server drain: GOAWAY(NO_ERROR) so the client opens no new streams here, then close once the
+     * streams in flight have finished.
+     */
+    void drain() {
+        int last;
+        boolean idle;
+        lock.lock();
+        try {
+            if (closedCause != null || draining) {
+                return;
+            }
+            draining = true;
+            last = highestStreamId;
+            idle = streams.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        control.add(Frames.goAway(last, Http2ErrorCode.NO_ERROR, "draining"));
+        if (idle) {
+            shutdown(HboneException.closed("HTTP/2 connection drained", null));
+        }
+    }
+
+    /** Waits until the connection is closed; false if {@code deadlineNanos} (System.nanoTime) passed first. */
+    boolean awaitClosed(long deadlineNanos) {
+        lock.lock();
+        try {
+            while (closedCause == null) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return closedCause != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     boolean isClosed() {

@@ -4,6 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -16,6 +20,7 @@ import javax.net.ssl.SSLSocket;
 public final class HboneServer {
     private final HboneSettings settings;
     private final HboneHandler handler;
+    private final Set<H2Connection> live = ConcurrentHashMap.newKeySet();
 
     private HboneServer(HboneSettings settings, HboneHandler handler) {
         this.settings = settings;
@@ -74,6 +79,36 @@ public final class HboneServer {
     private H2Error run(InputStream in, OutputStream out, Closeable transport, java.net.Socket socket) {
         H2Connection conn =
                 new H2Connection(H2Connection.Role.SERVER, in, out, transport, socket, settings, handler, "server");
-        return conn.runServer();
+        live.add(conn);
+        try {
+            return conn.runServer();
+        } finally {
+            live.remove(conn);
+        }
+    }
+
+    /** Connections being served right now. */
+    public int connectionCount() {
+        return live.size();
+    }
+
+    /**
+     * Graceful shutdown (SIGTERM): every connection gets GOAWAY(NO_ERROR) and refuses new streams;
+     * tunnels in flight may finish until {@code deadline}, then the remaining connections are closed.
+     *
+     * @return how many connections had to be closed at the deadline
+     */
+    public int drain(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        List<H2Connection> now = List.copyOf(live);
+        now.forEach(H2Connection::drain);
+        int forced = 0;
+        for (H2Connection conn : now) {
+            if (!conn.awaitClosed(end)) {
+                conn.close();
+                forced++;
+            }
+        }
+        return forced;
     }
 }

@@ -284,4 +284,38 @@ class HboneTunnelTest {
         });
         assertThatThrownBy(() -> stream.output().write(1)).isInstanceOf(HboneException.class);
     }
+
+    @Test
+    void C134_drainLetsTunnelsInFlightFinishAndRefusesNewOnes() throws Exception {
+        CountDownLatch requestSeen = new CountDownLatch(1);
+        HboneServer server = HboneServer.create(request -> {
+            requestSeen.countDown();
+            return HboneVerdict.accept(HboneHeaders.empty(), TlsFixture::echo);
+        });
+        int port = tls.serve(server);
+        HboneClient client = client(port, HboneSettings.defaults());
+        HboneStream inFlight = client.open("10.0.6.1:80", HboneHeaders.empty());
+        assertThat(requestSeen.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        AtomicReference<Integer> forced = new AtomicReference<>();
+        Thread drainer = Thread.ofVirtual().start(() -> forced.set(server.drain(Duration.ofSeconds(30))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !client.isAvailable());
+        assertThatThrownBy(() -> client.open("10.0.6.1:80", HboneHeaders.empty()))
+                .isInstanceOf(HboneException.class);
+        byte[] data = TlsFixture.pattern(500_000, 3);
+        assertThat(roundTrip(inFlight, data)).isEqualTo(data);
+        drainer.join(Duration.ofSeconds(30));
+        assertThat(forced.get()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+    }
+
+    @Test
+    void C134_drainClosesConnectionsStillBusyAtTheDeadline() throws Exception {
+        HboneServer server = HboneServer.create(request -> HboneVerdict.accept(HboneHeaders.empty(), TlsFixture::echo));
+        int port = tls.serve(server);
+        HboneClient client = client(port, HboneSettings.defaults());
+        HboneStream busy = client.open("10.0.6.1:80", HboneHeaders.empty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 1);
+        assertThat(server.drain(Duration.ofMillis(200))).isEqualTo(1);
+        assertThatThrownBy(() -> busy.input().read()).isInstanceOf(HboneException.class);
+    }
 }
