@@ -568,6 +568,9 @@ final class H2Connection {
                     }
                 }
                 case HboneVerdict.Accept a -> {
+                    if (s.isReset()) {
+                        return; // the client gave up while we decided
+                    }
                     writeHeaders(s.streamId(), Hpack.encodeResponse(200, a.headers()), false);
                     try {
                         a.tunnel().run(s);
@@ -704,7 +707,7 @@ final class H2Connection {
         } finally {
             lock.unlock();
         }
-        HboneException why = HboneException.closed("GOAWAY (error " + code + ") before the stream was processed", null);
+        HboneException why = HboneException.refused("GOAWAY (error " + code + ") before the stream was processed");
         refused.forEach(s -> s.onConnectionFailed(why));
         if (empty) {
             shutdown(HboneException.closed("peer sent GOAWAY (error " + code + ")", null));
@@ -917,7 +920,7 @@ final class H2Connection {
                     throw closedCause;
                 }
                 if (goAwayReceived) {
-                    throw HboneException.closed("connection is going away", null);
+                    throw HboneException.refused("connection is going away");
                 }
                 if (slots < maxStreams()) {
                     slots++;
@@ -1003,7 +1006,7 @@ final class H2Connection {
             try {
                 if (closedCause != null || goAwayReceived || nextStreamId < 0) {
                     slots = Math.max(0, slots - 1);
-                    throw closedCause != null ? closedCause : HboneException.closed("connection is going away", null);
+                    throw closedCause != null ? closedCause : HboneException.refused("connection is going away");
                 }
                 int id = nextStreamId;
                 nextStreamId += 2;

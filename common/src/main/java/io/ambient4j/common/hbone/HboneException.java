@@ -45,6 +45,11 @@ public final class HboneException extends IOException {
         return new HboneException(Reason.RESET, 0, errorCode, what + ": stream reset, error code " + errorCode, null);
     }
 
+    /** The stream was never processed by the server (REFUSED_STREAM, or beyond a GOAWAY): safe to retry. */
+    static HboneException refused(String why) {
+        return new HboneException(Reason.RESET, 0, 0x7, why + ": refused (REFUSED_STREAM)", null);
+    }
+
     static HboneException closed(String message, Throwable cause) {
         return new HboneException(Reason.CONNECTION_CLOSED, 0, 0, message, cause);
     }

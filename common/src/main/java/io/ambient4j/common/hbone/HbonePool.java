@@ -92,7 +92,21 @@ public final class HbonePool implements Closeable {
     /** Opens a tunnel to {@code authority} over a pooled connection of {@code key}. */
     public HboneStream open(Key key, String authority, HboneHeaders headers) throws IOException {
         HboneClient client = acquire(key);
-        return client.openReserved(authority, headers);
+        try {
+            return client.openReserved(authority, headers);
+        } catch (HboneException e) {
+            if (!retryable(e)) {
+                throw e;
+            }
+            // The server refused the stream unprocessed (REFUSED_STREAM, or beyond its GOAWAY while
+            // draining): it never reached the application, so one retry on another connection is safe.
+            return acquire(key).openReserved(authority, headers);
+        }
+    }
+
+    private static boolean retryable(HboneException e) {
+        return e.reason() == HboneException.Reason.RESET
+                && e.errorCode() == io.helidon.http.http2.Http2ErrorCode.REFUSED_STREAM.code();
     }
 
     /** A connection of {@code key} with one stream slot reserved, dialling one if all are full. */

@@ -95,6 +95,7 @@ public final class HboneStream implements Closeable {
         if (!remoteEnded && resetCode < 0 && failure == null) {
             reset(Http2ErrorCode.CANCEL);
         }
+        discardUnread();
     }
 
     void reset(Http2ErrorCode code) {
@@ -184,21 +185,45 @@ public final class HboneStream implements Closeable {
     }
 
     private boolean markReset(int code) {
+        long dropped;
         rlock.lock();
         try {
             if (resetCode >= 0 || failure != null || (remoteEnded && localEnded)) {
                 return false;
             }
             resetCode = code;
+            dropped = buffered;
             chunks.clear();
             buffered = 0;
             changed.signalAll();
         } finally {
             rlock.unlock();
         }
+        conn.consumed(this, 0, (int) dropped); // unread bytes still count against the connection window
         conn.wakeSenders();
         retire();
         return true;
+    }
+
+    /** Drops unread bytes after the application is done with the stream, crediting the connection window. */
+    private void discardUnread() {
+        long dropped;
+        rlock.lock();
+        try {
+            dropped = buffered;
+            chunks.clear();
+            headOffset = 0;
+            buffered = 0;
+        } finally {
+            rlock.unlock();
+        }
+        if (dropped > 0) {
+            conn.consumed(this, 0, (int) dropped);
+        }
+    }
+
+    boolean isReset() {
+        return resetCode >= 0;
     }
 
     private void retireIfDone() {
@@ -408,6 +433,7 @@ public final class HboneStream implements Closeable {
             if (!remoteEnded) {
                 HboneStream.this.reset(Http2ErrorCode.CANCEL);
             }
+            discardUnread();
         }
     }
 

@@ -139,4 +139,20 @@ class HbonePoolTest {
         s.output().close();
         assertThat(s.input().readAllBytes()).containsExactly((byte) 42);
     }
+
+    @Test
+    void C134_aDrainingServerConnectionIsReplacedWhileItsTunnelsFinish() throws Exception {
+        HboneServer server = HboneServer.create(r -> HboneVerdict.accept(HboneHeaders.empty(), TlsFixture::echo));
+        int port = tls.serve(server);
+        HbonePool p = pool(HbonePool.DEFAULT_UNUSED_RELEASE_TIMEOUT);
+        HboneStream old = p.open(key(port), "10.0.0.1:80", HboneHeaders.empty());
+        Thread drainer = Thread.ofVirtual().start(() -> server.drain(Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.connectionCount(key(port)) == 0);
+        HboneStream fresh = p.open(key(port), "10.0.0.1:80", HboneHeaders.empty());
+        assertThat(dials).hasValue(2);
+        byte[] data = TlsFixture.pattern(200_000, 4);
+        assertThat(HboneTunnelTest.roundTrip(old, data)).isEqualTo(data);
+        assertThat(HboneTunnelTest.roundTrip(fresh, data)).isEqualTo(data);
+        drainer.join(Duration.ofSeconds(30));
+    }
 }
