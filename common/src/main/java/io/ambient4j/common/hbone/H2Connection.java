@@ -57,6 +57,7 @@ final class H2Connection {
     private volatile HboneException closedCause;
     private volatile int dataPayload = Frames.alignedDataPayload(PeerSettings.MIN_FRAME);
     private Thread controlWriter;
+    private volatile Thread readerThread;
 
     // Guarded by lock.
     private PeerSettings peer = PeerSettings.defaults();
@@ -179,6 +180,7 @@ final class H2Connection {
     // ---------------------------------------------------------------- reader
 
     void runReader() {
+        readerThread = Thread.currentThread();
         HboneException cause = null;
         try {
             if (role == Role.SERVER) {
@@ -804,6 +806,10 @@ final class H2Connection {
             frames = Frames.windowUpdate(s.streamId(), streamCredit);
         } else {
             frames = Frames.windowUpdate(0, (int) connCredit);
+        }
+        if (Thread.currentThread() == readerThread) {
+            control.add(frames); // the reader never blocks on the socket (e.g. credit for a reset stream)
+            return;
         }
         try {
             write(frames, 0, frames.length);

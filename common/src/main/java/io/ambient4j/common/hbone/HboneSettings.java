@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param maxConcurrentStreams streams a peer may open towards us (server side)
  * @param maxStreamsPerConnection streams we open on one connection (client side), further capped by the peer
  * @param maxHeaderListSize largest decoded header list we accept (SETTINGS_MAX_HEADER_LIST_SIZE)
- * @param handshakeTimeout how long to wait for the peer's preface and first SETTINGS
+ * @param handshakeTimeout how long to wait for the peer's preface and first SETTINGS, and (client) for
+ *     the answer to a CONNECT
  */
 public record HboneSettings(
         int streamWindow,
@@ -23,6 +24,14 @@ public record HboneSettings(
         int maxStreamsPerConnection,
         int maxHeaderListSize,
         Duration handshakeTimeout) {
+
+    /** ztunnel's environment variable names for these settings (parsed by the component's config). */
+    public static final String ENV_STREAM_WINDOW = "HTTP2_STREAM_WINDOW_SIZE";
+
+    public static final String ENV_CONNECTION_WINDOW = "HTTP2_CONNECTION_WINDOW_SIZE";
+    public static final String ENV_FRAME_SIZE = "HTTP2_FRAME_SIZE";
+    public static final String ENV_POOL_MAX_STREAMS = "POOL_MAX_STREAMS_PER_CONNECTION";
+    public static final String ENV_POOL_UNUSED_RELEASE_TIMEOUT = "POOL_UNUSED_RELEASE_TIMEOUT";
 
     public static final int DEFAULT_STREAM_WINDOW = 4 * 1024 * 1024;
     public static final int DEFAULT_CONNECTION_WINDOW = 16 * 1024 * 1024;

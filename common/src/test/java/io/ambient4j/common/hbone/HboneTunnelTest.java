@@ -318,4 +318,37 @@ class HboneTunnelTest {
         assertThat(server.drain(Duration.ofMillis(200))).isEqualTo(1);
         assertThatThrownBy(() -> busy.input().read()).isInstanceOf(HboneException.class);
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void unreadBytesOfFinishedTunnelsDoNotShrinkTheConnectionWindow() throws Exception {
+        java.util.concurrent.Semaphore finished = new java.util.concurrent.Semaphore(0);
+        int port = tls.serve(HboneServer.create(request -> request.port() == 1
+                ? HboneVerdict.accept(HboneHeaders.empty(), TlsFixture::echo)
+                : HboneVerdict.accept(HboneHeaders.empty(), stream -> {
+                    try {
+                        stream.input().read(); // take one byte; once the rest is buffered, finish unread
+                        await().atMost(Duration.ofSeconds(20))
+                                .until(() -> stream.input().available() == (1 << 20) - 1);
+                    } finally {
+                        finished.release();
+                    }
+                })));
+        HboneClient client = client(port, HboneSettings.defaults());
+        byte[] mib = new byte[1024 * 1024];
+        for (int i = 0; i < 40; i++) { // 40 MiB unread: far more than the 16 MiB connection window
+            HboneStream s = client.open("10.0.7.1:2", HboneHeaders.empty());
+            try {
+                s.output().write(mib);
+            } catch (HboneException e) {
+                // the server may finish (and reset) before all of it was sent
+            }
+            assertThat(finished.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            s.close();
+        }
+        HboneStream echo = client.open("10.0.7.1:1", HboneHeaders.empty());
+        byte[] data = TlsFixture.pattern(8 * 1024 * 1024, 8);
+        assertThat(roundTrip(echo, data)).isEqualTo(data);
+    }
 }
