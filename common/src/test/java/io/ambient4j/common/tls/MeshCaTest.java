@@ -178,7 +178,8 @@ class MeshCaTest {
     @Test
     void secretDataRoundTripsAsUpstreamStoresASelfSignedCa() {
         Map<String, String> data = ca.secretData();
-        assertThat(data).containsOnlyKeys("ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem");
+        assertThat(data).containsOnlyKeys("ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem", "key.pem");
+        assertThat(data.get("key.pem")).isEmpty();
         assertThat(data.get("cert-chain.pem")).isEmpty();
         assertThat(data.get("root-cert.pem")).isEmpty();
         assertThat(data.get("ca-key.pem")).startsWith("-----BEGIN PRIVATE KEY-----\n");
@@ -189,7 +190,8 @@ class MeshCaTest {
     }
 
     @Test
-    void pluggedRsaIntermediateFromCacertsSignsLeavesThatChainToTheRoot() throws Exception {
+    void C137_pluggedRsaIntermediateFromCacertsSignsLeavesThatChainToTheRoot() throws Exception {
+        // The CA half of C137: a (new) intermediate in Secret cacerts is what new leaves chain to.
         KeyPair rootKey = TestCerts.rsa(2048);
         X509Certificate root = TestCerts.caCert(
                 "O=Istio,CN=Root CA", rootKey.getPublic(), null, rootKey.getPrivate(), Duration.ofDays(10));
@@ -220,6 +222,14 @@ class MeshCaTest {
         assertThat(response).hasSize(3);
         assertThat(Pem.decodeCertificates(response.getLast())).containsExactly(root);
         pkix(List.of(leaf, inter), root);
+
+        // The same CA as a kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt), e.g. from cert-manager.
+        MeshCa tls = MeshCa.fromSecretData(Map.of(
+                "tls.crt", Pem.encodeCertificate(inter),
+                "tls.key", Pem.encodePrivateKey(interKey.getPrivate()),
+                "ca.crt", Pem.encodeCertificate(root)));
+        X509Certificate tlsLeaf = tls.signCsr(Csr.create(ALICE).csrPem(), ALICE, Duration.ZERO);
+        assertThat(tls.chainFor(tlsLeaf)).containsExactly(tlsLeaf, inter, root);
     }
 
     @Test
