@@ -1,5 +1,6 @@
 package io.ambient4j.common.hbone;
 
+import io.ambient4j.common.relay.Relay;
 import io.helidon.http.http2.Http2ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
@@ -77,6 +78,20 @@ public final class HboneStream implements Closeable {
         } finally {
             rlock.unlock();
         }
+    }
+
+    /**
+     * The largest write that leaves as a single DATA frame aligned to whole JDK TLS records (65459 or
+     * 16358 bytes, depending on the peer's MAX_FRAME_SIZE). Relays should size their buffers by it: a
+     * 16 KiB write becomes a 16393-byte frame, which costs two TLS records instead of one.
+     */
+    public int preferredWriteSize() {
+        return conn.dataPayloadSize();
+    }
+
+    /** This stream as one end of a {@link Relay}: its EOF becomes END_STREAM, an abort RST_STREAM(CANCEL). */
+    public Relay.Side relaySide() {
+        return Relay.Side.of(input, output, output, this);
     }
 
     /** Aborts the tunnel in both directions with RST_STREAM(CANCEL). */
