@@ -13,8 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,7 +28,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class H2Connection {
     private static final System.Logger LOG = System.getLogger(H2Connection.class.getName());
-    private static final byte[] CLOSE = new byte[0];
     private static final int MAX_CONTROL_BACKLOG = 10_000;
 
     enum Role {
@@ -51,12 +48,11 @@ final class H2Connection {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<Integer, HboneStream> streams = new HashMap<>();
-    private final LinkedBlockingQueue<byte[]> control = new LinkedBlockingQueue<>();
+    private final ControlWriter control;
     private final AtomicLong connUnacked = new AtomicLong();
     private final AtomicLong connRecvRemaining;
     private volatile HboneException closedCause;
     private volatile int dataPayload = Frames.alignedDataPayload(PeerSettings.MIN_FRAME);
-    private Thread controlWriter;
     private volatile Thread readerThread;
 
     // Guarded by lock.
@@ -100,6 +96,11 @@ final class H2Connection {
         this.handler = handler;
         this.name = name;
         this.connRecvRemaining = new AtomicLong(local.connectionWindow());
+        this.control = new ControlWriter(
+                writeLock,
+                out,
+                this::closeTransport,
+                e -> shutdown(HboneException.closed("HTTP/2 write failed: " + e.getMessage(), e)));
     }
 
     // ---------------------------------------------------------------- start-up
@@ -168,13 +169,13 @@ final class H2Connection {
     H2Error runServer() {
         startControlWriter();
         byte[] initial = initialFrames();
-        control.add(initial);
+        control.send(initial);
         runReader();
         return terminalError;
     }
 
     private void startControlWriter() {
-        controlWriter = Thread.ofVirtual().name("hbone-control-" + name).start(this::runControlWriter);
+        control.start(name);
     }
 
     // ---------------------------------------------------------------- reader
@@ -231,7 +232,7 @@ final class H2Connection {
             } finally {
                 lock.unlock();
             }
-            control.add(Frames.goAway(last, e.code(), e.getMessage()));
+            control.send(Frames.goAway(last, e.code(), e.getMessage()));
         } catch (SocketTimeoutException e) {
             cause = new HboneException(HboneException.Reason.TIMEOUT, 0, 0, "no HTTP/2 preface/SETTINGS in time", e);
         } catch (IOException e) {
@@ -241,7 +242,7 @@ final class H2Connection {
             terminalError = H2Error.connection(Http2ErrorCode.INTERNAL, e.toString());
             cause = HboneException.closed("internal error: " + e, e);
             LOG.log(System.Logger.Level.WARNING, "hbone " + name + ": internal error", e);
-            control.add(Frames.goAway(0, Http2ErrorCode.INTERNAL, "internal error"));
+            control.send(Frames.goAway(0, Http2ErrorCode.INTERNAL, "internal error"));
         }
         shutdown(cause != null ? cause : HboneException.closed("HTTP/2 connection closed", null));
     }
@@ -307,7 +308,7 @@ final class H2Connection {
             readPayload(len);
             if (!h.has(Frames.FLAG_ACK)) {
                 checkBacklog();
-                control.add(Frames.pingAck(scratch));
+                control.send(Frames.pingAck(scratch));
             }
         } else if (type == Frames.GOAWAY) {
             requireConnection(sid, "GOAWAY");
@@ -344,7 +345,7 @@ final class H2Connection {
     }
 
     private void checkBacklog() throws H2Error {
-        if (control.size() > MAX_CONTROL_BACKLOG) {
+        if (control.backlog() > MAX_CONTROL_BACKLOG) {
             throw H2Error.connection(Http2ErrorCode.ENHANCE_YOUR_CALM, "too many unanswered control frames");
         }
     }
@@ -543,9 +544,9 @@ final class H2Connection {
     private void rejectEarly(int sid, int status, boolean endStream) {
         byte[] frames =
                 Frames.headersFrames(sid, Hpack.encodeResponse(status, HboneHeaders.empty()), true, peerMaxFrame());
-        control.add(frames);
+        control.send(frames);
         if (!endStream) {
-            control.add(Frames.rstStream(sid, Http2ErrorCode.NO_ERROR));
+            control.send(Frames.rstStream(sid, Http2ErrorCode.NO_ERROR));
         }
     }
 
@@ -653,7 +654,7 @@ final class H2Connection {
         } finally {
             lock.unlock();
         }
-        control.add(Frames.settingsAck());
+        control.send(Frames.settingsAck());
     }
 
     private void onWindowUpdate(int sid, int increment) throws H2Error {
@@ -728,7 +729,7 @@ final class H2Connection {
         if (s != null) {
             s.onReset(e.code().code());
         }
-        control.add(Frames.rstStream(e.streamId(), e.code()));
+        control.send(Frames.rstStream(e.streamId(), e.code()));
     }
 
     // ---------------------------------------------------------------- flow control and writing
@@ -808,7 +809,7 @@ final class H2Connection {
             frames = Frames.windowUpdate(0, (int) connCredit);
         }
         if (Thread.currentThread() == readerThread) {
-            control.add(frames); // the reader never blocks on the socket (e.g. credit for a reset stream)
+            control.send(frames); // the reader never blocks on the socket (e.g. credit for a reset stream)
             return;
         }
         try {
@@ -824,7 +825,7 @@ final class H2Connection {
             long credit = connUnacked.getAndSet(0);
             if (credit > 0) {
                 connRecvRemaining.addAndGet(credit);
-                control.add(Frames.windowUpdate(0, (int) credit));
+                control.send(Frames.windowUpdate(0, (int) credit));
             }
         }
     }
@@ -857,47 +858,7 @@ final class H2Connection {
 
     void sendReset(int sid, Http2ErrorCode code) {
         if (closedCause == null) {
-            control.add(Frames.rstStream(sid, code));
-        }
-    }
-
-    private void runControlWriter() {
-        List<byte[]> batch = new ArrayList<>();
-        try {
-            while (true) {
-                batch.clear();
-                batch.add(control.take());
-                control.drainTo(batch, 256);
-                int total = 0;
-                boolean close = false;
-                for (byte[] f : batch) {
-                    total += f.length;
-                    close |= f == CLOSE;
-                }
-                if (total > 0) {
-                    byte[] all = new byte[total];
-                    int off = 0;
-                    for (byte[] f : batch) {
-                        System.arraycopy(f, 0, all, off, f.length);
-                        off += f.length;
-                    }
-                    writeLock.lock();
-                    try {
-                        out.write(all);
-                        out.flush();
-                    } finally {
-                        writeLock.unlock();
-                    }
-                }
-                if (close) {
-                    closeTransport();
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            shutdown(HboneException.closed("HTTP/2 write failed: " + e.getMessage(), e));
+            control.send(Frames.rstStream(sid, code));
         }
     }
 
@@ -907,7 +868,7 @@ final class H2Connection {
     boolean tryReserve() {
         lock.lock();
         try {
-            if (closedCause != null || goAwayReceived || slots >= maxStreams()) {
+            if (closedCause != null || goAwayReceived || nextStreamId < 0 || slots >= maxStreams()) {
                 return false;
             }
             slots++;
@@ -986,7 +947,7 @@ final class H2Connection {
     boolean isAvailable() {
         lock.lock();
         try {
-            return closedCause == null && !goAwayReceived;
+            return closedCause == null && !goAwayReceived && !draining && nextStreamId > 0;
         } finally {
             lock.unlock();
         }
@@ -1088,7 +1049,7 @@ final class H2Connection {
             lock.unlock();
         }
         if (closedCause == null) {
-            control.add(Frames.goAway(role == Role.SERVER ? last : 0, Http2ErrorCode.NO_ERROR, "closing"));
+            control.send(Frames.goAway(role == Role.SERVER ? last : 0, Http2ErrorCode.NO_ERROR, "closing"));
         }
         shutdown(HboneException.closed("HTTP/2 connection closed locally", null));
     }
@@ -1111,7 +1072,7 @@ final class H2Connection {
         } finally {
             lock.unlock();
         }
-        control.add(Frames.goAway(last, Http2ErrorCode.NO_ERROR, "draining"));
+        control.send(Frames.goAway(last, Http2ErrorCode.NO_ERROR, "draining"));
         if (idle) {
             shutdown(HboneException.closed("HTTP/2 connection drained", null));
         }
@@ -1158,16 +1119,8 @@ final class H2Connection {
             lock.unlock();
         }
         failed.forEach(s -> s.onConnectionFailed(cause));
-        control.add(CLOSE);
-        Thread writer = controlWriter;
-        if (writer != null && writer != Thread.currentThread()) {
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            writer.interrupt();
-        }
+        control.close();
+        control.awaitExit(Duration.ofSeconds(1));
         closeTransport();
     }
 
