@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: one reader demultiplexes frames into per-stream buffers and never writes to the socket
  * itself (a reader blocked on a full send buffer could deadlock two peers); control frames it must
- * answer with go through a small control writer thread. Stream threads write their own DATA frames,
+ * answer with go through the {@link ControlWriter}. Stream threads write their own DATA frames,
  * each in one {@code write} under {@link #writeLock}. Locks: {@link #writeLock} may be taken before
  * {@link #lock}, never the other way round.
  */

@@ -123,6 +123,7 @@ public final class HboneStream implements Closeable {
 
     /** Appends a DATA payload; false when it overran the stream window (a FLOW_CONTROL stream error). */
     boolean onData(byte[] data, int offset, int length, int flowLength, boolean endStream) {
+        int dropped = 0;
         rlock.lock();
         try {
             if (flowLength > recvRemaining) {
@@ -130,7 +131,9 @@ public final class HboneStream implements Closeable {
             }
             recvRemaining -= flowLength;
             unacked += flowLength - length;
-            if (length > 0 && resetCode < 0) {
+            if (resetCode >= 0 || failure != null) {
+                dropped = length; // raced with a local reset: nobody will read it
+            } else if (length > 0) {
                 if (offset != 0 || length != data.length) {
                     byte[] copy = new byte[length];
                     System.arraycopy(data, offset, copy, 0, length);
@@ -145,6 +148,9 @@ public final class HboneStream implements Closeable {
             changed.signalAll();
         } finally {
             rlock.unlock();
+        }
+        if (dropped > 0) {
+            conn.consumed(this, 0, dropped);
         }
         if (endStream) {
             retireIfDone();
