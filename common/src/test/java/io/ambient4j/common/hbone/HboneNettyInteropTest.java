@@ -117,6 +117,11 @@ class HboneNettyInteropTest {
     }
 
     private int startNettyServer(NettyConnectEcho echo) throws Exception {
+        return startNettyServer(echo, io.netty.handler.codec.http2.Http2Settings.defaultSettings());
+    }
+
+    private int startNettyServer(NettyConnectEcho echo, io.netty.handler.codec.http2.Http2Settings settings)
+            throws Exception {
         SslContext ssl = SslContextBuilder.forServer(Mtls.keyManager(tls.serverKey))
                 .trustManager(Mtls.trustManager(tls.pki.roots(), PeerCheck.trustDomain("cluster.local")))
                 .clientAuth(ClientAuth.REQUIRE)
@@ -133,7 +138,9 @@ class HboneNettyInteropTest {
                         ch.pipeline()
                                 .addLast(
                                         ssl.newHandler(ch.alloc()),
-                                        Http2FrameCodecBuilder.forServer().build(),
+                                        Http2FrameCodecBuilder.forServer()
+                                                .initialSettings(settings)
+                                                .build(),
                                         echo);
                     }
                 });
@@ -183,6 +190,40 @@ class HboneNettyInteropTest {
         assertThat(first.get("baggage").toString()).isEqualTo("k8s.namespace.name=client-ns");
         assertThat(echo.requests).hasSize(9);
         assertThat(echo.clientIds).containsOnly(TlsFixture.CLIENT_ID);
+    }
+
+    @Test
+    void ourClientHonoursTheServersMaxConcurrentStreams() throws Exception {
+        int port = startNettyServer(
+                new NettyConnectEcho(),
+                io.netty.handler.codec.http2.Http2Settings.defaultSettings().maxConcurrentStreams(10));
+        try (HboneClient client = tls.client(port, HboneSettings.defaults())) {
+            assertThat(client.maxStreams()).isEqualTo(10);
+            List<HboneStream> open = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                open.add(client.open("10.0.0.1:80", HboneHeaders.empty()));
+            }
+            assertThat(client.tryReserve()).isFalse();
+            AtomicReference<HboneStream> eleventh = new AtomicReference<>();
+            Thread waiter = Thread.ofVirtual().start(() -> {
+                try {
+                    eleventh.set(client.open("10.0.0.1:80", HboneHeaders.empty()));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> waiter.getState() == Thread.State.WAITING);
+            assertThat(eleventh.get()).isNull();
+            HboneStream first = open.getFirst();
+            first.output().close();
+            assertThat(first.input().readAllBytes()).isEmpty();
+            waiter.join(java.time.Duration.ofSeconds(10));
+            assertThat(eleventh.get()).isNotNull();
+            byte[] data = "after the cap".getBytes();
+            assertThat(HboneTunnelTest.roundTrip(eleventh.get(), data)).isEqualTo(data);
+        }
     }
 
     @Test

@@ -155,4 +155,27 @@ class HbonePoolTest {
         assertThat(HboneTunnelTest.roundTrip(fresh, data)).isEqualTo(data);
         drainer.join(Duration.ofSeconds(30));
     }
+
+    @Test
+    void aFailedDialIsReportedAndTheNextOpenDialsAgain() throws Exception {
+        int port = echoServer();
+        AtomicInteger attempts = new AtomicInteger();
+        pool = HbonePool.create(
+                k -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new java.net.ConnectException("connection refused (test)");
+                    }
+                    return tls.dial(k.destination().getPort());
+                },
+                HboneSettings.defaults(),
+                HbonePool.DEFAULT_MAX_STREAMS_PER_CONNECTION,
+                HbonePool.DEFAULT_UNUSED_RELEASE_TIMEOUT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> pool.open(key(port), "10.0.0.1:80", HboneHeaders.empty()))
+                .isInstanceOf(java.net.ConnectException.class);
+        HboneStream s = pool.open(key(port), "10.0.0.1:80", HboneHeaders.empty());
+        s.output().close();
+        assertThat(s.input().readAllBytes()).isEmpty();
+        assertThat(attempts).hasValue(2);
+    }
 }
