@@ -13,7 +13,7 @@ build:
 
 ## Every module's tests, formatting and static checks. Network-namespace tests need root.
 test:
-	$(MVN) install
+	$(MVN) verify
 
 ## The main job on the embedded default (see README).
 demo: build
