@@ -40,19 +40,22 @@ public final class IstiodServer {
                 .shutdownHook(false)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .addRouting(grpc(config.plaintextServices()));
-        b.putSocket(TLS_XDS, s -> s.port(config.secureXdsPort())
-                .host(config.host())
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .tls(Tls.builder()
-                        .privateKey(config.servingKey())
-                        .privateKeyCertChain(config.servingChain())
-                        .build())
-                .addRouting(grpc(config.secureServices())));
-        b.putSocket(HTTP_MONITORING, s -> s.port(config.monitoringPort())
-                .host(config.host())
-                .connectionOptions(o -> o.tcpNoDelay(true)));
-        b.putSocket(HTTP_DEBUG, s ->
-                s.port(config.debugPort()).host(config.host()).connectionOptions(o -> o.tcpNoDelay(true)));
+        b.putSocket(
+                TLS_XDS,
+                s -> s.port(config.secureXdsPort())
+                        .host(config.host())
+                        .connectionOptions(o -> o.tcpNoDelay(true))
+                        .tls(Tls.builder()
+                                .privateKey(config.servingKey())
+                                .privateKeyCertChain(config.servingChain())
+                                .build())
+                        .addRouting(grpc(config.secureServices())));
+        b.putSocket(
+                HTTP_MONITORING,
+                s -> s.port(config.monitoringPort()).host(config.host()).connectionOptions(o -> o.tcpNoDelay(true)));
+        b.putSocket(
+                HTTP_DEBUG,
+                s -> s.port(config.debugPort()).host(config.host()).connectionOptions(o -> o.tcpNoDelay(true)));
         b.routing(HTTP_MONITORING, r -> config.ops().monitoring(r));
         b.routing(HTTP_DEBUG, r -> config.ops().debug(r));
         return new IstiodServer(b.build().start());
@@ -72,7 +75,8 @@ public final class IstiodServer {
     /** Replaces the serving certificate on 15012, e.g. after the CA root rotated. */
     public void reloadServingCertificate(PrivateKey key, List<X509Certificate> chain) {
         server.reloadTls(
-                TLS_XDS, Tls.builder().privateKey(key).privateKeyCertChain(chain).build());
+                TLS_XDS,
+                Tls.builder().privateKey(key).privateKeyCertChain(chain).build());
     }
 
     public void stop() {

@@ -50,7 +50,9 @@ public final class TokenReviewAuthenticator implements Authenticator {
         try {
             answer = client.authentication().v1().tokenReviews().create(review);
         } catch (KubernetesClientException e) {
-            LOG.log(System.Logger.Level.WARNING, "TokenReview failed for " + credentials.peer() + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "TokenReview failed for " + credentials.peer() + ": " + e.getMessage());
             throw new AuthenticationException(
                     AuthenticationException.Reason.REVIEW_FAILED, "TokenReview failed: " + e.getMessage(), e);
         }

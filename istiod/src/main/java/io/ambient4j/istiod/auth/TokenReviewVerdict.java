@@ -46,7 +46,8 @@ public final class TokenReviewVerdict {
         if (!status.authenticated()) {
             throw new AuthenticationException(
                     AuthenticationException.Reason.NOT_AUTHENTICATED,
-                    "the token is not authenticated (invalid, expired, or not for audience " + requestedAudiences + ")");
+                    "the token is not authenticated (invalid, expired, or not for audience " + requestedAudiences
+                            + ")");
         }
         if (!requestedAudiences.isEmpty()
                 && !status.audiences().isEmpty()

@@ -1,5 +1,7 @@
 package io.ambient4j.istiod.ca;
 
+import io.ambient4j.common.tls.MeshCa;
+import io.ambient4j.common.tls.Pem;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -60,6 +62,12 @@ public final class ServingCertificate {
 
     private ServingCertificate() {}
 
+    /** Issues a serving certificate from the mesh CA; the chain runs leaf first, roots last. */
+    public static Issued issue(MeshCa ca, List<String> dnsNames, Duration ttl) {
+        Issued own = issue(Pem.decodePrivateKey(ca.caKeyPem()), List.of(ca.caCert()), dnsNames, ttl);
+        return new Issued(own.key(), ca.chainFor(own.leaf()));
+    }
+
     /**
      * Issues a fresh P-256 serving certificate.
      *
@@ -101,7 +109,9 @@ public final class ServingCertificate {
                     .map(n -> new GeneralName(GeneralName.dNSName, n))
                     .toArray(GeneralName[]::new);
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
-            var signer = new JcaContentSignerBuilder(caKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA").build(caKey);
+            var signer = new JcaContentSignerBuilder(
+                            caKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA")
+                    .build(caKey);
             X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(b.build(signer));
             List<X509Certificate> chain = new ArrayList<>();
             chain.add(leaf);

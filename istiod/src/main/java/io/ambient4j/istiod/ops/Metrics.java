@@ -57,13 +57,19 @@ public final class Metrics {
             out.append("# HELP ").append(f.name).append(' ').append(f.help).append('\n');
             out.append("# TYPE ").append(f.name).append(' ').append(f.type).append('\n');
             if (f.derived != null) {
-                out.append(f.name).append(' ').append(format(f.derived.getAsDouble())).append('\n');
+                out.append(f.name)
+                        .append(' ')
+                        .append(format(f.derived.getAsDouble()))
+                        .append('\n');
                 continue;
             }
             Map<String, Series> sorted = new TreeMap<>();
             f.series.forEach((labels, s) -> sorted.put(labelText(f.labelNames, labels), s));
-            sorted.forEach((labels, s) ->
-                    out.append(f.name).append(labels).append(' ').append(format(s.value())).append('\n'));
+            sorted.forEach((labels, s) -> out.append(f.name)
+                    .append(labels)
+                    .append(' ')
+                    .append(format(s.value()))
+                    .append('\n'));
         }
         return out.toString();
     }

@@ -195,8 +195,8 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
     }
 
     private void writeLoop() {
-        DeltaStreamState state = new DeltaStreamState(
-                () -> id + "-" + nonceCounter.incrementAndGet(), hub::systemVersion);
+        DeltaStreamState state =
+                new DeltaStreamState(() -> id + "-" + nonceCounter.incrementAndGet(), hub::systemVersion);
         try {
             while (true) {
                 Batch b = take();
@@ -274,7 +274,8 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
         LOG.log(
                 System.Logger.Level.DEBUG,
                 () -> "ADS: PUSH " + XdsMetrics.metricType(response.typeUrl()) + " to " + describe() + " resources:"
-                        + response.resources().size() + " removed:" + response.removed().size() + " nonce:"
+                        + response.resources().size() + " removed:"
+                        + response.removed().size() + " nonce:"
                         + response.nonce());
     }
 
@@ -286,8 +287,8 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
         String configNamespace = metadataString(protoNode, "NAMESPACE").orElse(parsed.namespace());
         if (!configNamespace.isEmpty() && !configNamespace.equals(caller.get().namespace())) {
             throw Status.PERMISSION_DENIED
-                    .withDescription("authorization failed: caller namespace " + caller.get().namespace()
-                            + " does not match proxy namespace " + configNamespace)
+                    .withDescription("authorization failed: caller namespace "
+                            + caller.get().namespace() + " does not match proxy namespace " + configNamespace)
                     .asRuntimeException();
         }
     }

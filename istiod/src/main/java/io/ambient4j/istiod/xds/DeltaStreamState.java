@@ -79,7 +79,8 @@ public final class DeltaStreamState {
         }
         Change change = sub.apply(request);
         if (change.isEmpty()) {
-            boolean stale = !request.responseNonce().isEmpty() && !request.responseNonce().equals(sub.lastNonce);
+            boolean stale = !request.responseNonce().isEmpty()
+                    && !request.responseNonce().equals(sub.lastNonce);
             return new Step(stale ? Outcome.STALE_NONCE : Outcome.ACK, Optional.empty());
         }
         Map<String, XdsResource> current = snapshot.apply(type);

@@ -19,8 +19,8 @@ public final class XdsMetrics {
         pushes = registry.counter("pilot_xds_pushes", "Pilot build and send errors for lds, rds, cds and eds.", "type");
         rejects = registry.counter(
                 "pilot_total_xds_rejects", "Total number of XDS responses from pilot rejected by proxy.", "type");
-        expiredNonce =
-                registry.counter("pilot_xds_expired_nonce", "Total number of XDS requests with an expired nonce.", "type");
+        expiredNonce = registry.counter(
+                "pilot_xds_expired_nonce", "Total number of XDS requests with an expired nonce.", "type");
         internalErrors =
                 registry.counter("pilot_total_xds_internal_errors", "Total number of internal XDS errors in pilot.");
     }

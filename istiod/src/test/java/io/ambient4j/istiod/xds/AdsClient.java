@@ -56,7 +56,11 @@ final class AdsClient implements AutoCloseable {
             b.setNode(Node.newBuilder()
                     .setId(ZTUNNEL_NODE)
                     .setMetadata(Struct.newBuilder()
-                            .putFields("NAMESPACE", Value.newBuilder().setStringValue("istio-system").build())));
+                            .putFields(
+                                    "NAMESPACE",
+                                    Value.newBuilder()
+                                            .setStringValue("istio-system")
+                                            .build())));
             first = false;
         }
         requests.onNext(b.build());

@@ -18,7 +18,8 @@ final class Resources {
                             .setUid(uid)
                             .setName(name)
                             .setNamespace("ns1")
-                            .addAddresses(ByteString.copyFrom(InetAddress.getByName(ip).getAddress())))
+                            .addAddresses(ByteString.copyFrom(
+                                    InetAddress.getByName(ip).getAddress())))
                     .build();
             return new XdsResource(uid, version, body);
         } catch (UnknownHostException e) {
