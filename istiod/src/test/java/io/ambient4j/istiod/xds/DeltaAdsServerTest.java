@@ -16,6 +16,8 @@ import io.ambient4j.istiod.ca.ServingCertificate;
 import io.ambient4j.istiod.ops.Metrics;
 import io.ambient4j.istiod.ops.OpsRoutes;
 import io.ambient4j.istiod.testing.Channels;
+import io.ambient4j.istiod.testing.Resources;
+import io.ambient4j.istiod.testing.TestSource;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;

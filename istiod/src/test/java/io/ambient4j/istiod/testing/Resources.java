@@ -1,17 +1,18 @@
-package io.ambient4j.istiod.xds;
+package io.ambient4j.istiod.testing;
 
 import com.google.protobuf.ByteString;
 import io.ambient4j.api.security.Authorization;
 import io.ambient4j.api.workload.Address;
 import io.ambient4j.api.workload.Workload;
+import io.ambient4j.istiod.xds.XdsResource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Builds small, real Address and Authorization resources for server tests. */
-final class Resources {
+public final class Resources {
     private Resources() {}
 
-    static XdsResource workload(String uid, String name, String ip, String version) {
+    public static XdsResource workload(String uid, String name, String ip, String version) {
         try {
             Address body = Address.newBuilder()
                     .setWorkload(Workload.newBuilder()
@@ -27,7 +28,7 @@ final class Resources {
         }
     }
 
-    static XdsResource policy(String ns, String name, String version) {
+    public static XdsResource policy(String ns, String name, String version) {
         Authorization body =
                 Authorization.newBuilder().setName(name).setNamespace(ns).build();
         return new XdsResource(ns + "/" + name, version, body);

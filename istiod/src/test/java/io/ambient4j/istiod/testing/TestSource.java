@@ -1,5 +1,8 @@
-package io.ambient4j.istiod.xds;
+package io.ambient4j.istiod.testing;
 
+import io.ambient4j.istiod.xds.ResourceDelta;
+import io.ambient4j.istiod.xds.ResourceSource;
+import io.ambient4j.istiod.xds.XdsResource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /** An in-test resource store: a test puts and removes resources and the server sees real deltas. */
-final class TestSource implements ResourceSource {
+public final class TestSource implements ResourceSource {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Map<String, XdsResource>> byType = new HashMap<>();
     private final List<Consumer<ResourceDelta>> listeners = new CopyOnWriteArrayList<>();
@@ -30,7 +33,7 @@ final class TestSource implements ResourceSource {
         listeners.add(listener);
     }
 
-    void put(String type, XdsResource... resources) {
+    public void put(String type, XdsResource... resources) {
         lock.lock();
         try {
             Map<String, XdsResource> m = byType.computeIfAbsent(type, t -> new HashMap<>());
@@ -43,7 +46,7 @@ final class TestSource implements ResourceSource {
         }
     }
 
-    void remove(String type, String... names) {
+    public void remove(String type, String... names) {
         lock.lock();
         try {
             Map<String, XdsResource> m = byType.computeIfAbsent(type, t -> new HashMap<>());
