@@ -17,6 +17,9 @@ import java.util.Queue;
  * lists and watches any object), plus {@link ServiceAccountTokens} for TokenReview. Nothing leaves loopback.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
+    /** The mock logs every request at INFO; held strongly so the level sticks. */
+    private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final ServiceAccountTokens tokens = new ServiceAccountTokens();
@@ -34,6 +37,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
         s.init(InetAddress.getLoopbackAddress(), 0);
         return new EmbeddedApiServer(s);
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
     }
 
     public KubernetesClient client() {

@@ -30,6 +30,7 @@ import java.util.Set;
  * @param tokenAudiences {@code TOKEN_AUDIENCES} (default {@code istio-ca})
  * @param maxWorkloadCertTtl {@code MAX_WORKLOAD_CERT_TTL} (default 90 days)
  * @param selfSignedRootTtl {@code CITADEL_SELF_SIGNED_CA_CERT_TTL} (default 10 years)
+ * @param autoAllowWaypointPolicy {@code PILOT_AUTO_ALLOW_WAYPOINT_POLICY} (default false)
  */
 public record IstiodConfig(
         ApiServer apiServer,
@@ -46,7 +47,8 @@ public record IstiodConfig(
         boolean xdsAuth,
         List<String> tokenAudiences,
         Duration maxWorkloadCertTtl,
-        Duration selfSignedRootTtl) {
+        Duration selfSignedRootTtl,
+        boolean autoAllowWaypointPolicy) {
 
     /** Where the Kubernetes API comes from. */
     public enum ApiServer {
@@ -90,7 +92,8 @@ public record IstiodConfig(
                 xdsAuth,
                 tokenAudiences,
                 maxWorkloadCertTtl,
-                selfSignedRootTtl);
+                selfSignedRootTtl,
+                autoAllowWaypointPolicy);
     }
 
     /**
@@ -146,7 +149,10 @@ public record IstiodConfig(
                 duration(env.getOrDefault("MAX_WORKLOAD_CERT_TTL", "2160h"), "MAX_WORKLOAD_CERT_TTL"),
                 duration(
                         env.getOrDefault("CITADEL_SELF_SIGNED_CA_CERT_TTL", "87600h"),
-                        "CITADEL_SELF_SIGNED_CA_CERT_TTL"));
+                        "CITADEL_SELF_SIGNED_CA_CERT_TTL"),
+                bool(
+                        env.getOrDefault("PILOT_AUTO_ALLOW_WAYPOINT_POLICY", "false"),
+                        "PILOT_AUTO_ALLOW_WAYPOINT_POLICY"));
     }
 
     private static String value(List<String> a, int i, String flag) {
