@@ -104,6 +104,11 @@ final class AdsClient implements AutoCloseable {
         return r;
     }
 
+    /** The next response within {@code millis}, or null. */
+    DeltaDiscoveryResponse poll(long millis) throws InterruptedException {
+        return responses.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** The next response of one type (responses of other types are kept in order of arrival and skipped). */
     DeltaDiscoveryResponse next(String type) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
