@@ -2,6 +2,7 @@ package io.ambient4j.istiod;
 
 import io.ambient4j.common.tls.MeshCa;
 import io.ambient4j.istiod.auth.TokenReviewAuthenticator;
+import io.ambient4j.istiod.ca.CaReloader;
 import io.ambient4j.istiod.ca.CaSecrets;
 import io.ambient4j.istiod.ca.CaService;
 import io.ambient4j.istiod.ca.PodIndex;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -39,30 +41,30 @@ public final class Istiod implements AutoCloseable {
      */
     public record Index(ResourceSource source, BooleanSupplier synced, Supplier<String> dumpJson, Runnable stop) {}
 
+    /** istiod's own serving certificate lifetime (capped by the CA's expiry); reissued when the CA changes. */
+    static final Duration SERVING_TTL = Duration.ofDays(365);
+
     private final IstiodConfig config;
-    private final MeshCa ca;
+    private final AtomicReference<MeshCa> ca;
     private final Metrics metrics;
     private final XdsHub hub;
-    private final RootCertPublisher publisher;
-    private final PodIndex pods;
+    private final List<AutoCloseable> toClose;
     private final IstiodServer server;
     private final Index index;
 
     private Istiod(
             IstiodConfig config,
-            MeshCa ca,
+            AtomicReference<MeshCa> ca,
             Metrics metrics,
             XdsHub hub,
-            RootCertPublisher publisher,
-            PodIndex pods,
+            List<AutoCloseable> toClose,
             IstiodServer server,
             Index index) {
         this.config = config;
         this.ca = ca;
         this.metrics = metrics;
         this.hub = hub;
-        this.publisher = publisher;
-        this.pods = pods;
+        this.toClose = toClose;
         this.server = server;
         this.index = index;
     }
@@ -72,63 +74,101 @@ public final class Istiod implements AutoCloseable {
         Metrics metrics = new Metrics();
         CaSecrets.Loaded loaded =
                 CaSecrets.load(client, config.namespace(), config.trustDomain(), config.selfSignedRootTtl());
-        MeshCa ca = loaded.ca().withMaxTtl(config.maxWorkloadCertTtl());
-        metrics.gauge(
-                        "citadel_server_root_cert_expiry_timestamp",
-                        "The unix timestamp, in seconds, when the root cert will expire.")
-                .set(ca.root().getNotAfter().toInstant().getEpochSecond());
+        AtomicReference<MeshCa> ca = new AtomicReference<>(loaded.ca().withMaxTtl(config.maxWorkloadCertTtl()));
+        Metrics.Gauge rootExpiry = metrics.gauge(
+                "citadel_server_root_cert_expiry_timestamp",
+                "The unix timestamp, in seconds, when the root cert will expire.");
+        rootExpiry.set(ca.get().root().getNotAfter().toInstant().getEpochSecond());
         metrics.derivedGauge(
                 "citadel_server_root_cert_expiry_seconds",
                 "The time remaining, in seconds, before the root cert will expire. "
                         + "A negative value indicates the cert is expired.",
-                () -> ca.root().getNotAfter().toInstant().getEpochSecond()
+                () -> ca.get().root().getNotAfter().toInstant().getEpochSecond()
                         - java.time.Instant.now().getEpochSecond());
 
-        RootCertPublisher publisher = new RootCertPublisher(client, ca::rootPem).start();
-        PodIndex pods = PodIndex.start(client);
-        var authenticator = new TokenReviewAuthenticator(client, config.clusterId(), config.tokenAudiences());
-        XdsHub hub = new XdsHub(index.source(), metrics);
-        var plaintextAds = new DeltaAdsService(hub, Optional.empty());
-        var secureAds = new DeltaAdsService(hub, config.xdsAuth() ? Optional.of(authenticator) : Optional.empty());
-        var caService = new CaService(
-                () -> ca, authenticator, config.trustDomain(), config.trustedNodeAccounts(), pods, metrics);
-        ServingCertificate.Issued serving = ServingCertificate.issue(
-                ca, ServingCertificate.defaultDnsNames(config.namespace()), Duration.ofDays(365));
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            RootCertPublisher publisher =
+                    new RootCertPublisher(client, () -> ca.get().rootPem()).start();
+            started.add(publisher);
+            PodIndex pods = PodIndex.start(client);
+            started.add(pods);
+            var authenticator = new TokenReviewAuthenticator(client, config.clusterId(), config.tokenAudiences());
+            XdsHub hub = new XdsHub(index.source(), metrics);
+            var plaintextAds = new DeltaAdsService(hub, Optional.empty());
+            var secureAds = new DeltaAdsService(hub, config.xdsAuth() ? Optional.of(authenticator) : Optional.empty());
+            var caService = new CaService(
+                    ca::get, authenticator, config.trustDomain(), config.trustedNodeAccounts(), pods, metrics);
+            List<String> dnsNames = ServingCertificate.defaultDnsNames(config.namespace());
+            ServingCertificate.Issued serving = ServingCertificate.issue(ca.get(), dnsNames, SERVING_TTL);
 
-        BooleanSupplier ready = () -> index.synced().getAsBoolean() && pods.hasSynced() && publisher.hasSynced();
-        Supplier<String> detail = () -> {
-            List<String> waiting = new ArrayList<>();
-            if (!index.synced().getAsBoolean()) {
-                waiting.add("ambient index informers");
+            BooleanSupplier ready = () -> index.synced().getAsBoolean() && pods.hasSynced() && publisher.hasSynced();
+            Supplier<String> detail = () -> {
+                List<String> waiting = new ArrayList<>();
+                if (!index.synced().getAsBoolean()) {
+                    waiting.add("ambient index informers");
+                }
+                if (!pods.hasSynced()) {
+                    waiting.add("pod index");
+                }
+                if (!publisher.hasSynced()) {
+                    waiting.add("root-cert publisher informers");
+                }
+                return "waiting for " + String.join(", ", waiting);
+            };
+            OpsRoutes ops = new OpsRoutes(metrics, ready, detail, index.dumpJson(), () -> Json.streams(hub));
+            IstiodServer server = IstiodServer.start(new IstiodServer.Config(
+                    config.host(),
+                    config.xdsPort(),
+                    config.secureXdsPort(),
+                    config.monitoringPort(),
+                    config.debugPort(),
+                    List.of(plaintextAds),
+                    List.of(secureAds, caService),
+                    serving.key(),
+                    serving.chain(),
+                    ops));
+            started.add(server::stop);
+            CaReloader reloader = new CaReloader(
+                            client,
+                            config.namespace(),
+                            () -> CaSecrets.loadExisting(client, config.namespace()),
+                            ca::get,
+                            next -> {
+                                MeshCa capped = next.withMaxTtl(config.maxWorkloadCertTtl());
+                                ca.set(capped);
+                                rootExpiry.set(
+                                        capped.root().getNotAfter().toInstant().getEpochSecond());
+                                publisher.republishAll();
+                                ServingCertificate.Issued fresh =
+                                        ServingCertificate.issue(capped, dnsNames, SERVING_TTL);
+                                server.reloadServingCertificate(fresh.key(), fresh.chain());
+                            })
+                    .start();
+            started.add(reloader);
+            Istiod istiod =
+                    new Istiod(config, ca, metrics, hub, List.copyOf(started).reversed(), server, index);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "istiod up: CA from " + loaded.origin() + ", xDS " + istiod.port(IstiodServer.GRPC_XDS)
+                            + ", xDS+CA (TLS) " + istiod.port(IstiodServer.TLS_XDS) + ", metrics "
+                            + istiod.port(IstiodServer.HTTP_MONITORING) + ", debug "
+                            + istiod.port(IstiodServer.HTTP_DEBUG));
+            return istiod;
+        } catch (RuntimeException e) {
+            closeAll(started.reversed());
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable c : resources) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping " + c + " failed: " + e);
             }
-            if (!pods.hasSynced()) {
-                waiting.add("pod index");
-            }
-            if (!publisher.hasSynced()) {
-                waiting.add("root-cert publisher informers");
-            }
-            return "waiting for " + String.join(", ", waiting);
-        };
-        OpsRoutes ops = new OpsRoutes(metrics, ready, detail, index.dumpJson(), () -> Json.streams(hub));
-        IstiodServer server = IstiodServer.start(new IstiodServer.Config(
-                config.host(),
-                config.xdsPort(),
-                config.secureXdsPort(),
-                config.monitoringPort(),
-                config.debugPort(),
-                List.of(plaintextAds),
-                List.of(secureAds, caService),
-                serving.key(),
-                serving.chain(),
-                ops));
-        Istiod istiod = new Istiod(config, ca, metrics, hub, publisher, pods, server, index);
-        LOG.log(
-                System.Logger.Level.INFO,
-                "istiod up: CA from " + loaded.origin() + ", xDS " + istiod.port(IstiodServer.GRPC_XDS)
-                        + ", xDS+CA (TLS) "
-                        + istiod.port(IstiodServer.TLS_XDS) + ", metrics " + istiod.port(IstiodServer.HTTP_MONITORING)
-                        + ", debug " + istiod.port(IstiodServer.HTTP_DEBUG));
-        return istiod;
+        }
     }
 
     /** The bound port of one of {@link IstiodServer}'s sockets. */
@@ -136,8 +176,9 @@ public final class Istiod implements AutoCloseable {
         return server.port(socket);
     }
 
+    /** The CA currently signing (it changes when the {@code cacerts} Secret does). */
     public MeshCa ca() {
-        return ca;
+        return ca.get();
     }
 
     public Metrics metrics() {
@@ -154,9 +195,7 @@ public final class Istiod implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
-        publisher.close();
-        pods.close();
+        closeAll(toClose);
         index.stop().run();
     }
 

@@ -9,10 +9,8 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcRouting;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * istiod's listeners on one Helidon web server, named as upstream's container ports: plaintext xDS
@@ -115,13 +113,6 @@ public final class IstiodServer {
             Objects.requireNonNull(servingKey, "servingKey");
             servingChain = List.copyOf(servingChain);
             Objects.requireNonNull(ops, "ops");
-        }
-
-        static List<BindableService> list(BindableService first, Optional<BindableService> second) {
-            List<BindableService> out = new ArrayList<>();
-            out.add(first);
-            second.ifPresent(out::add);
-            return out;
         }
     }
 }

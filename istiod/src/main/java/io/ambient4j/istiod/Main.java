@@ -70,8 +70,18 @@ public final class Main {
                 ? Optional.of(EmbeddedApiServer.start())
                 : Optional.empty();
         KubernetesClient client = embedded.map(EmbeddedApiServer::client).orElseGet(() -> clusterClient(config));
-        Istiod.Index index = AmbientIndexes.start(config, client);
-        return new Running(Istiod.start(config, client, index), embedded, client);
+        Istiod.Index index = null;
+        try {
+            index = AmbientIndexes.start(config, client);
+            return new Running(Istiod.start(config, client, index), embedded, client);
+        } catch (RuntimeException | Error e) {
+            // Release what was started (the embedded API server's threads would keep the JVM alive).
+            if (index != null) {
+                index.stop().run();
+            }
+            embedded.ifPresentOrElse(EmbeddedApiServer::close, client::close);
+            throw e;
+        }
     }
 
     private static KubernetesClient clusterClient(IstiodConfig config) {

@@ -87,6 +87,20 @@ public final class CaSecrets {
         }
     }
 
+    /**
+     * The CA as the Secrets hold it now, never creating anything: {@code cacerts} if present, else
+     * {@code istio-ca-secret}, else empty (e.g. someone deleted it; the running CA stays in use).
+     */
+    public static java.util.Optional<MeshCa> loadExisting(KubernetesClient client, String namespace) {
+        for (String name : java.util.List.of(MeshCa.PLUGGED_SECRET, MeshCa.SELF_SIGNED_SECRET)) {
+            Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+            if (s != null) {
+                return java.util.Optional.of(MeshCa.fromSecretData(decode(s)));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     static Map<String, String> decode(Secret s) {
         Map<String, String> out = new HashMap<>();
         if (s.getData() != null) {

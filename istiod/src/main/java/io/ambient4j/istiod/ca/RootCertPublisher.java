@@ -45,7 +45,6 @@ public final class RootCertPublisher implements AutoCloseable {
             Thread.ofVirtual().name("root-cert-retry").factory());
     private volatile SharedIndexInformer<Namespace> namespaces;
     private volatile SharedIndexInformer<ConfigMap> configMaps;
-    private volatile Thread worker;
 
     /**
      * @param client API access
@@ -67,7 +66,7 @@ public final class RootCertPublisher implements AutoCloseable {
                         ? c.getMetadata().getNamespace()
                         : null));
         // Handlers only enqueue; the worker starts once both informers exist.
-        worker = Thread.ofVirtual().name("root-cert-publisher").start(this::run);
+        Thread.ofVirtual().name("root-cert-publisher").start(this::run);
         return this;
     }
 
