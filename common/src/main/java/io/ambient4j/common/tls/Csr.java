@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -69,7 +70,7 @@ public final class Csr {
                     true,
                     new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, id.uri())));
             PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
-                            new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), pair.getPublic())
+                            new X500Name(new RDN[0]), pair.getPublic())
                     .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
                     .build(signer(pair.getPrivate()));
             return new KeyAndCsr(pair.getPrivate(), Pem.encodeCsr(request));

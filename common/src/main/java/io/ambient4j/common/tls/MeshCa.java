@@ -8,7 +8,6 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -54,6 +53,8 @@ public final class MeshCa {
 
     /** Secret istiod writes its self-signed CA into. */
     public static final String SELF_SIGNED_SECRET = "istio-ca-secret";
+    /** The Secret type upstream gives {@value #SELF_SIGNED_SECRET}. */
+    public static final String SELF_SIGNED_SECRET_TYPE = "istio.io/ca-root";
     /** Secret a user puts a plug-in intermediate CA into. */
     public static final String PLUGGED_SECRET = "cacerts";
     /** Secret keys, as upstream Istio names them. */
@@ -62,6 +63,13 @@ public final class MeshCa {
     public static final String CA_KEY = "ca-key.pem";
     public static final String CERT_CHAIN = "cert-chain.pem";
     public static final String ROOT_CERT = "root-cert.pem";
+    /** Present (empty) in upstream's {@value #SELF_SIGNED_SECRET}; unused by the CA. */
+    public static final String PRIVATE_KEY = "key.pem";
+    /** The kubernetes.io/tls form of {@value #PLUGGED_SECRET} (e.g. written by cert-manager). */
+    public static final String TLS_CERT = "tls.crt";
+
+    public static final String TLS_KEY = "tls.key";
+    public static final String TLS_ROOT = "ca.crt";
 
     /** Lifetime used when a request asks for zero or a negative TTL. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
@@ -185,9 +193,21 @@ public final class MeshCa {
 
     /**
      * A CA from Secret data ({@value #SELF_SIGNED_SECRET} or {@value #PLUGGED_SECRET}): {@value #CA_CERT} and
-     * {@value #CA_KEY} are required, {@value #CERT_CHAIN} and {@value #ROOT_CERT} may be empty.
+     * {@value #CA_KEY} are required, {@value #CERT_CHAIN} and {@value #ROOT_CERT} may be empty. A
+     * {@value #PLUGGED_SECRET} in kubernetes.io/tls form ({@value #TLS_CERT}, {@value #TLS_KEY},
+     * {@value #TLS_ROOT}) is accepted too, as upstream does.
      */
     public static MeshCa fromSecretData(Map<String, String> data) {
+        if (data.containsKey(TLS_CERT)) {
+            // kubernetes.io/tls layout: tls.crt signs, tls.key is its key, ca.crt holds the root(s).
+            String tlsCert = data.get(TLS_CERT);
+            String tlsKey = data.get(TLS_KEY);
+            if (tlsCert == null || tlsCert.isBlank() || tlsKey == null || tlsKey.isBlank()) {
+                throw new TlsException(
+                        Reason.BAD_CA_MATERIAL, "CA Secret data needs non-empty " + TLS_CERT + " and " + TLS_KEY);
+            }
+            return fromPem(tlsCert, tlsKey, data.get(TLS_ROOT));
+        }
         String caCert = data.get(CA_CERT);
         String caKey = data.get(CA_KEY);
         if (caCert == null || caCert.isBlank() || caKey == null || caKey.isBlank()) {
@@ -222,7 +242,34 @@ public final class MeshCa {
     public X509Certificate signCsr(String csrPem, SpiffeId identity, Duration ttl) {
         Objects.requireNonNull(identity, "identity");
         Csr.Verified csr = Csr.verify(csrPem);
-        return issue(csr.publicKey(), identity, ttl);
+        return issue(
+                csr.publicKey(),
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())),
+                identity.uri(),
+                ttl);
+    }
+
+    /**
+     * A serving certificate for istiod itself (port 15012 and the webhook): a fresh P-256 key and a
+     * leaf whose SANs are the given DNS names (e.g. {@code istiod.istio-system.svc}), chained like a
+     * workload leaf. ztunnel verifies it with {@link Mtls#istiodClientContext}.
+     */
+    public CertifiedKey issueDnsCertificate(List<String> dnsNames, Duration ttl) {
+        if (dnsNames == null || dnsNames.isEmpty()) {
+            throw new IllegalArgumentException("no DNS names given");
+        }
+        KeyPair pair;
+        try {
+            pair = Csr.newP256KeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new TlsException(Reason.CRYPTO_FAILURE, "cannot generate a P-256 key", e);
+        }
+        GeneralName[] names = new GeneralName[dnsNames.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = new GeneralName(GeneralName.dNSName, dnsNames.get(i));
+        }
+        X509Certificate leaf = issue(pair.getPublic(), new GeneralNames(names), String.join(",", dnsNames), ttl);
+        return new CertifiedKey(pair.getPrivate(), chainFor(leaf));
     }
 
     /** The lifetime a request for {@code requested} gets (before the CA-expiry cap). */
@@ -231,7 +278,7 @@ public final class MeshCa {
         return ttl.compareTo(maxTtl) > 0 ? maxTtl : ttl;
     }
 
-    private X509Certificate issue(PublicKey publicKey, SpiffeId identity, Duration ttl) {
+    private X509Certificate issue(PublicKey publicKey, GeneralNames sans, String what, Duration ttl) {
         Instant now = clock.instant();
         Instant notAfter = now.plus(effectiveTtl(ttl));
         Instant caNotAfter = signingCert.getNotAfter().toInstant();
@@ -258,13 +305,10 @@ public final class MeshCa {
             builder.addExtension(
                     Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(signingCert));
             // An empty subject makes the SAN extension mandatory-critical (RFC 5280 §4.2.1.6).
-            builder.addExtension(
-                    Extension.subjectAlternativeName,
-                    true,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())));
+            builder.addExtension(Extension.subjectAlternativeName, true, sans);
             return new JcaX509CertificateConverter().getCertificate(builder.build(Csr.signer(signingKey)));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
-            throw new TlsException(Reason.CRYPTO_FAILURE, "cannot sign a certificate for " + identity, e);
+            throw new TlsException(Reason.CRYPTO_FAILURE, "cannot sign a certificate for " + what, e);
         }
     }
 
@@ -338,8 +382,9 @@ public final class MeshCa {
     }
 
     /**
-     * Data for Secret {@value #SELF_SIGNED_SECRET}: {@value #CA_CERT}, {@value #CA_KEY}, and (empty for a
-     * self-signed CA) {@value #CERT_CHAIN} and {@value #ROOT_CERT}. {@link #fromSecretData} reads it back.
+     * Data for Secret {@value #SELF_SIGNED_SECRET} (type {@value #SELF_SIGNED_SECRET_TYPE}), the five keys
+     * upstream writes: {@value #CA_CERT}, {@value #CA_KEY}, and (empty for a self-signed CA) {@value
+     * #CERT_CHAIN}, {@value #ROOT_CERT} and {@value #PRIVATE_KEY}. {@link #fromSecretData} reads it back.
      */
     public Map<String, String> secretData() {
         Map<String, String> data = new LinkedHashMap<>();
@@ -347,6 +392,7 @@ public final class MeshCa {
         data.put(CA_KEY, caKeyPem());
         data.put(CERT_CHAIN, certChainPem());
         data.put(ROOT_CERT, roots.contains(signingCert) ? "" : rootPem());
+        data.put(PRIVATE_KEY, "");
         return Map.copyOf(data);
     }
 
@@ -393,30 +439,10 @@ public final class MeshCa {
     }
 
     private static void checkKeyMatches(PrivateKey key, PublicKey publicKey) {
-        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            throw new TlsException(
-                    Reason.BAD_CA_MATERIAL,
-                    CA_KEY + " is an " + key.getAlgorithm() + " key but " + CA_CERT + " holds an "
-                            + publicKey.getAlgorithm() + " key");
+        String mismatch = KeyChecks.mismatch(key, publicKey);
+        if (mismatch != null) {
+            throw new TlsException(Reason.BAD_CA_MATERIAL, CA_KEY + " does not match " + CA_CERT + ": " + mismatch);
         }
-        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-        try {
-            byte[] probe = new byte[32];
-            RANDOM.nextBytes(probe);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(probe);
-            if (verifier.verify(signature)) {
-                return;
-            }
-        } catch (GeneralSecurityException e) {
-            throw new TlsException(Reason.BAD_CA_MATERIAL, CA_KEY + " cannot sign: " + e.getMessage(), e);
-        }
-        throw new TlsException(Reason.BAD_CA_MATERIAL, CA_KEY + " does not match the public key of " + CA_CERT);
     }
 
     private static BigInteger serial() {

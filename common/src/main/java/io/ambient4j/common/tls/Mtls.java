@@ -113,8 +113,7 @@ public final class Mtls {
 
     /** Mesh parameters for a client: TLS 1.3, the two suites, ALPN h2, no SNI, no hostname check. */
     public static SSLParameters clientParameters() {
-        SSLParameters p = base();
-        return p;
+        return base();
     }
 
     /** Mesh parameters for a server with the given client-auth mode. */

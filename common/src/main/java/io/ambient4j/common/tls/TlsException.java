@@ -17,6 +17,10 @@ public final class TlsException extends RuntimeException {
         NO_PEER_IDENTITY,
         /** A certificate chain does not verify against the configured roots. */
         UNTRUSTED_CHAIN,
+        /** An issued certificate names another identity than the one requested. */
+        WRONG_IDENTITY,
+        /** A certificate does not belong to the private key it is paired with. */
+        KEY_MISMATCH,
         /** The JDK or BouncyCastle failed on material that had already been accepted. */
         CRYPTO_FAILURE
     }

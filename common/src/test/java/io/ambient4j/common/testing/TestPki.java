@@ -6,6 +6,7 @@ import io.ambient4j.common.tls.Csr;
 import io.ambient4j.common.tls.MeshCa;
 import io.ambient4j.common.tls.Mtls;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +56,16 @@ public final class TestPki {
     public CertifiedKey issue(SpiffeId id, Duration ttl) {
         Csr.KeyAndCsr request = Csr.create(id);
         X509Certificate leaf = ca.signCsr(request.csrPem(), id, ttl);
+        return new CertifiedKey(request.key(), ca.chainFor(leaf));
+    }
+
+    /**
+     * A key and chain issued as if the CA's clock read {@code clock} (e.g. already expired, or not yet
+     * valid), for expiry and rotation tests.
+     */
+    public CertifiedKey issue(SpiffeId id, Clock clock, Duration ttl) {
+        Csr.KeyAndCsr request = Csr.create(id);
+        X509Certificate leaf = ca.withClock(clock).signCsr(request.csrPem(), id, ttl);
         return new CertifiedKey(request.key(), ca.chainFor(leaf));
     }
 
