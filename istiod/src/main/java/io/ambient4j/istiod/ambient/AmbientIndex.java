@@ -60,6 +60,12 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, Map<String, ServiceInfo>> infosByHost = new HashMap<>();
 
     private final Set<String> dirtyHosts = new HashSet<>();
+    /** AuthorizationPolicies whose content did not parse: withdrawn, with this status. */
+    private final Map<String, PolicyStatus> invalidPolicies = new HashMap<>();
+
+    /** Status reason for a custom resource that did not parse (same as the kube layer's exception). */
+    public static final String MALFORMED_REASON = "MalformedResource";
+
     private final WorkloadAssembler assembler;
     // aliases of the shared state, read and written only by the writer thread
     private final Map<String, Namespace> namespaces = state.namespaces;
@@ -287,6 +293,13 @@ public final class AmbientIndex implements ResourceSource {
             }
             case AuthorizationPolicy ap -> {
                 put(authzPolicies, k, ap, del);
+                if (e.invalid() != null) {
+                    Long gen = ap.getMetadata().getGeneration();
+                    invalidPolicies.put(
+                            k, new PolicyStatus(false, MALFORMED_REASON, e.invalid(), gen == null ? 0 : gen));
+                } else {
+                    invalidPolicies.remove(k);
+                }
                 dirtyPolicies.add(k);
             }
             case PeerAuthentication pa -> {
@@ -673,7 +686,7 @@ public final class AmbientIndex implements ResourceSource {
                     "AuthorizationPolicy/" + k,
                     next == null || next.authorization() == null ? Map.of() : Map.of(k, next.authorization()));
             PolicyStatus status = next == null
-                    ? null
+                    ? invalidPolicies.get(k)
                     : next.condition(
                             ap.getMetadata().getGeneration() == null
                                     ? 0
@@ -684,7 +697,7 @@ public final class AmbientIndex implements ResourceSource {
                 } else {
                     lastStatus.put(k, status);
                 }
-                if (ap != null) {
+                if (ap != null || invalidPolicies.containsKey(k)) {
                     statusSink.policyStatus(ns, name, status);
                 }
             }
