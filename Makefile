@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean
+.PHONY: all build test demo format clean bench-istiod
 
 all: build
 
@@ -24,3 +24,8 @@ format:
 
 clean:
 	$(MVN) clean
+
+## istiod ambient index at 10,000 pods / 1,000 services / 500 policies (results: bench/RESULTS.md).
+bench-istiod:
+	$(MVN) -pl bench -am install -DskipTests
+	$(MVN) -pl bench exec:exec

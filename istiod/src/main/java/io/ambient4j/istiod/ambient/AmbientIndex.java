@@ -15,7 +15,6 @@ import io.ambient4j.istiod.kube.crd.Gateway;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
-import io.ambient4j.istiod.kube.crd.WorkloadEntrySpec;
 import io.ambient4j.istiod.xds.ResourceDelta;
 import io.ambient4j.istiod.xds.ResourceSource;
 import io.ambient4j.istiod.xds.TypeUrls;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,37 +55,49 @@ public final class AmbientIndex implements ResourceSource {
     private final StatusSink statusSink;
     private final List<Consumer<ResourceDelta>> listeners = new CopyOnWriteArrayList<>();
 
-    // ---- inputs (writer thread only)
-    private final Map<String, Namespace> namespaces = new HashMap<>();
-    private final Map<String, Locality> nodeLocality = new HashMap<>();
-    private final Map<String, Pod> pods = new HashMap<>();
-    private final Map<String, Set<String>> podsByNs = new HashMap<>();
-    private final Map<String, Set<String>> podsByNode = new HashMap<>();
-    private final Map<String, Service> services = new HashMap<>();
-    private final Map<String, ServiceEntry> serviceEntries = new HashMap<>();
-    private final Map<String, Set<String>> serviceEntriesByNs = new HashMap<>();
-    private final Map<String, WorkloadEntry> workloadEntries = new HashMap<>();
-    private final Map<String, Set<String>> workloadEntriesByNs = new HashMap<>();
-    private final Map<String, Gateway> gateways = new HashMap<>();
-    private final Map<String, AuthorizationPolicy> authzPolicies = new HashMap<>();
-    private final Map<String, PeerAuthentication> peerAuths = new HashMap<>();
-    private final Map<String, Set<String>> peerAuthsByNs = new HashMap<>();
+    private final IndexState state = new IndexState();
+    /** hostname → source key → info: Services and ServiceEntry hosts competing for one hostname. */
+    private final Map<String, Map<String, ServiceInfo>> infosByHost = new HashMap<>();
 
-    // ---- derived
-    private final Map<String, Waypoint> waypoints = new ConcurrentHashMap<>();
-    private final Map<String, List<ServiceInfo>> serviceInfosBySource = new HashMap<>();
-    /** ns → (source key + host → info): the Services that can select workloads of that namespace. */
-    private final Map<String, Map<String, ServiceInfo>> serviceInfosByNs = new HashMap<>();
+    private final Set<String> dirtyHosts = new HashSet<>();
+    /** AuthorizationPolicies whose content did not parse: withdrawn, with this status. */
+    private final Map<String, PolicyStatus> invalidPolicies = new HashMap<>();
 
-    private final Map<String, AuthorizationConverter.Converted> convertedPolicies = new HashMap<>();
-    /** ns → key → converted, only policies that attach through a non-empty selector. */
-    private final Map<String, Map<String, AuthorizationConverter.Converted>> selectorPoliciesByNs = new HashMap<>();
+    /** Status reason for a custom resource that did not parse (same as the kube layer's exception). */
+    public static final String MALFORMED_REASON = "MalformedResource";
+
+    private final WorkloadAssembler assembler;
+    // aliases of the shared state, read and written only by the writer thread
+    private final Map<String, Namespace> namespaces = state.namespaces;
+    private final Map<String, Locality> nodeLocality = state.nodeLocality;
+    private final Map<String, Pod> pods = state.pods;
+    private final Map<String, Set<String>> podsByNs = state.podsByNs;
+    private final Map<String, Set<String>> podsByNode = state.podsByNode;
+    private final Map<String, Service> services = state.services;
+    private final Map<String, ServiceEntry> serviceEntries = state.serviceEntries;
+    private final Map<String, Set<String>> serviceEntriesByNs = state.serviceEntriesByNs;
+    private final Map<String, WorkloadEntry> workloadEntries = state.workloadEntries;
+    private final Map<String, Set<String>> workloadEntriesByNs = state.workloadEntriesByNs;
+    private final Map<String, Gateway> gateways = state.gateways;
+    private final Map<String, Set<String>> slicePods = state.slicePods;
+    private final Map<String, String> sliceService = state.sliceService;
+    private final Map<String, Set<String>> slicesByPod = state.slicesByPod;
+    private final Map<String, Set<String>> slicesByService = state.slicesByService;
+    private final Map<String, AuthorizationPolicy> authzPolicies = state.authzPolicies;
+    private final Map<String, PeerAuthentication> peerAuths = state.peerAuths;
+    private final Map<String, Set<String>> peerAuthsByNs = state.peerAuthsByNs;
+    private final Map<String, Waypoint> waypoints = state.waypoints;
+    private final Map<String, List<ServiceInfo>> serviceInfosBySource = state.serviceInfosBySource;
+    private final Map<String, Map<String, ServiceInfo>> serviceInfosByNs = state.serviceInfosByNs;
+    private final Map<String, Map<String, AuthorizationConverter.Converted>> selectorPoliciesByNs =
+            state.selectorPoliciesByNs;
 
     private final Map<String, PolicyStatus> lastStatus = new ConcurrentHashMap<>();
     private final Map<String, String> errors = new ConcurrentSkipListMap<>();
 
     // ---- outputs
-    private final OutputTable addresses = new OutputTable();
+    private final AddressAliases aliases = new AddressAliases();
+    private final OutputTable addresses = new OutputTable(aliases);
     private final OutputTable authorizations = new OutputTable();
 
     // ---- per-batch dirty sets
@@ -103,6 +113,7 @@ public final class AmbientIndex implements ResourceSource {
     public AmbientIndex(MeshSettings mesh, StatusSink statusSink) {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.statusSink = Objects.requireNonNull(statusSink, "statusSink");
+        this.assembler = new WorkloadAssembler(state, mesh);
     }
 
     public MeshSettings mesh() {
@@ -123,6 +134,15 @@ public final class AmbientIndex implements ResourceSource {
         listeners.add(listener);
     }
 
+    /**
+     * On-demand lookup: the Address resource names an alias ({@code <network>/<ip>} or
+     * {@code <network>/<ip>/<len>}) refers to. For a Service VIP that is the Service and its current member
+     * workloads; for a pod IP every workload with that IP (a Pod and a WorkloadEntry may share one).
+     */
+    public Set<String> lookup(String alias) {
+        return aliases.lookup(alias);
+    }
+
     /** Translation errors by object ({@code Kind/ns/name} → message), for the debug dump. */
     public Map<String, String> errors() {
         return Map.copyOf(errors);
@@ -134,7 +154,7 @@ public final class AmbientIndex implements ResourceSource {
             try {
                 ingest(e);
             } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring event for " + describe(e.object()) + ": " + ex, ex);
+                failed(describe(e.object()), ex);
             }
         }
         recompute();
@@ -235,14 +255,13 @@ public final class AmbientIndex implements ResourceSource {
                 Pod old = pods.get(k);
                 put(pods, k, p, del);
                 index(podsByNs, ns, k, del);
-                String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-                if (old != null
-                        && old.getSpec() != null
-                        && !Objects.equals(old.getSpec().getNodeName(), node)) {
-                    index(podsByNode, old.getSpec().getNodeName(), k, true);
+                dirtyPods.add(k);
+                String node = nodeOf(p);
+                String oldNode = old == null ? null : nodeOf(old);
+                if (old != null && !Objects.equals(oldNode, node)) {
+                    index(podsByNode, oldNode, k, true);
                 }
                 index(podsByNode, node, k, del);
-                dirtyPods.add(k);
                 String gw = gatewayInstanceOf(p);
                 String oldGw = old == null ? null : gatewayInstanceOf(old);
                 if (gw != null) {
@@ -256,9 +275,7 @@ public final class AmbientIndex implements ResourceSource {
                 put(services, k, s, del);
                 dirtyServiceSources.add("Service/" + k);
             }
-            case EndpointSlice ignored -> {
-                // Selector-less Services are matched through EndpointSlices upstream; not implemented here.
-            }
+            case EndpointSlice es -> ingestEndpointSlice(k, es, del);
             case ServiceEntry se -> {
                 put(serviceEntries, k, se, del);
                 index(serviceEntriesByNs, ns, k, del);
@@ -276,6 +293,13 @@ public final class AmbientIndex implements ResourceSource {
             }
             case AuthorizationPolicy ap -> {
                 put(authzPolicies, k, ap, del);
+                if (e.invalid() != null) {
+                    Long gen = ap.getMetadata().getGeneration();
+                    invalidPolicies.put(
+                            k, new PolicyStatus(false, MALFORMED_REASON, e.invalid(), gen == null ? 0 : gen));
+                } else {
+                    invalidPolicies.remove(k);
+                }
                 dirtyPolicies.add(k);
             }
             case PeerAuthentication pa -> {
@@ -284,6 +308,54 @@ public final class AmbientIndex implements ResourceSource {
                 dirtyPeerAuthNs.add(ns);
             }
             default -> LOG.log(System.Logger.Level.DEBUG, "ignoring unsupported kind " + o.getKind());
+        }
+    }
+
+    /**
+     * Upstream matches Services without a selector to pods through the EndpointSlices that reference them
+     * ({@code targetRef} kind Pod); only that mapping is kept here.
+     */
+    private void ingestEndpointSlice(String k, EndpointSlice es, boolean del) {
+        String ns = es.getMetadata().getNamespace();
+        Set<String> old = slicePods.getOrDefault(k, Set.of());
+        String oldService = sliceService.get(k);
+        String svcName = Selectors.orEmpty(es.getMetadata().getLabels()).get("kubernetes.io/service-name");
+        Set<String> next = new HashSet<>();
+        if (!del && svcName != null && es.getEndpoints() != null) {
+            for (var ep : es.getEndpoints()) {
+                var ref = ep.getTargetRef();
+                if (ref != null && "Pod".equals(ref.getKind()) && ref.getName() != null) {
+                    next.add((ref.getNamespace() == null ? ns : ref.getNamespace()) + "/" + ref.getName());
+                }
+            }
+        }
+        for (String pk : old) {
+            index(slicesByPod, pk, k, true);
+        }
+        if (oldService != null) {
+            index(slicesByService, oldService, k, true);
+        }
+        if (next.isEmpty()) {
+            slicePods.remove(k);
+            sliceService.remove(k);
+        } else {
+            slicePods.put(k, next);
+            sliceService.put(k, ns + "/" + svcName);
+            index(slicesByService, ns + "/" + svcName, k, false);
+            for (String pk : next) {
+                index(slicesByPod, pk, k, false);
+            }
+        }
+        dirtyPods.addAll(old);
+        dirtyPods.addAll(next);
+    }
+
+    /** The pod's node, or null (also when the object cannot be read: it then fails alone, later). */
+    private static String nodeOf(Pod p) {
+        try {
+            return p.getSpec() == null ? null : p.getSpec().getNodeName();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -387,17 +459,13 @@ public final class AmbientIndex implements ResourceSource {
                     StringMatch.newBuilder().setExact(mesh.trustDomain() + "/ns/" + w.namespace() + "/sa/" + sa));
         }
         Authorization a = Authorization.newBuilder()
-                .setName(implicitWaypointPolicyName(w))
+                .setName(WorkloadAssembler.implicitWaypointPolicyName(w))
                 .setNamespace(w.namespace())
                 .setScope(Scope.WORKLOAD_SELECTOR)
                 .setAction(Action.ALLOW)
                 .addRules(Rule.newBuilder().addClauses(Clause.newBuilder().addMatches(m)))
                 .build();
         authorizations.replace(source, Map.of(w.namespace() + "/" + a.getName(), a));
-    }
-
-    private static String implicitWaypointPolicyName(Waypoint w) {
-        return "istio_allow_waypoint_" + w.namespace() + "_" + w.name();
     }
 
     private void recomputeServices() {
@@ -425,6 +493,9 @@ public final class AmbientIndex implements ResourceSource {
                 errors.put(source, ex.reason() + ": " + ex.getMessage());
                 LOG.log(System.Logger.Level.WARNING, ex.getMessage());
                 next = List.of();
+            } catch (RuntimeException ex) {
+                next = List.of();
+                failed(source, ex);
             }
             List<ServiceInfo> prev = next.isEmpty()
                     ? Objects.requireNonNullElse(serviceInfosBySource.remove(source), List.of())
@@ -439,11 +510,22 @@ public final class AmbientIndex implements ResourceSource {
             if (byNs.isEmpty()) {
                 serviceInfosByNs.remove(ns);
             }
-            Map<String, Address> out = new LinkedHashMap<>();
-            for (ServiceInfo si : next) {
-                out.put(si.key(), Address.newBuilder().setService(si.service()).build());
+            for (ServiceInfo si : prev) {
+                dirtyHosts.add(si.service().getHostname());
+                Map<String, ServiceInfo> sameHost = infosByHost.get(si.service().getHostname());
+                if (sameHost != null) {
+                    sameHost.remove(source);
+                    if (sameHost.isEmpty()) {
+                        infosByHost.remove(si.service().getHostname());
+                    }
+                }
             }
-            addresses.replace(source, out);
+            for (ServiceInfo si : next) {
+                dirtyHosts.add(si.service().getHostname());
+                infosByHost
+                        .computeIfAbsent(si.service().getHostname(), h -> new HashMap<>())
+                        .put(source, si);
+            }
             if (!membershipEquals(prev, next)) {
                 markSelected(ns, prev);
                 markSelected(ns, next);
@@ -453,6 +535,15 @@ public final class AmbientIndex implements ResourceSource {
             }
         }
         dirtyServiceSources.clear();
+        for (String host : dirtyHosts) {
+            Map<String, ServiceInfo> sameHost = infosByHost.getOrDefault(host, Map.of());
+            Map<String, Address> out = new LinkedHashMap<>();
+            ServiceTranslator.selectByHostname(List.copyOf(sameHost.values()))
+                    .forEach((name, svc) ->
+                            out.put(name, Address.newBuilder().setService(svc).build()));
+            addresses.replace("Host/" + host, out);
+        }
+        dirtyHosts.clear();
     }
 
     /** Whether two translations of one source give every member workload the same services entry. */
@@ -477,6 +568,12 @@ public final class AmbientIndex implements ResourceSource {
     private void markSelected(String ns, List<ServiceInfo> infos) {
         for (ServiceInfo si : infos) {
             if (si.selector().isEmpty()) {
+                if (!si.fromServiceEntry()) {
+                    for (String slice :
+                            slicesByService.getOrDefault(ns + "/" + si.service().getName(), Set.of())) {
+                        dirtyPods.addAll(slicePods.getOrDefault(slice, Set.of()));
+                    }
+                }
                 continue;
             }
             for (String pk : podsByNs.getOrDefault(ns, Set.of())) {
@@ -485,7 +582,7 @@ public final class AmbientIndex implements ResourceSource {
                 }
             }
             for (String wk : workloadEntriesByNs.getOrDefault(ns, Set.of())) {
-                if (Selectors.subsetOf(si.selector(), workloadEntryLabels(workloadEntries.get(wk)))) {
+                if (Selectors.subsetOf(si.selector(), WorkloadAssembler.workloadEntryLabels(workloadEntries.get(wk)))) {
                     dirtyWorkloadEntries.add(wk);
                 }
             }
@@ -546,9 +643,20 @@ public final class AmbientIndex implements ResourceSource {
             String ns = k.substring(0, k.indexOf('/'));
             String name = k.substring(k.indexOf('/') + 1);
             AuthorizationPolicy ap = authzPolicies.get(k);
-            AuthorizationConverter.Converted next = ap == null ? null : AuthorizationConverter.convert(ap, mesh);
+            AuthorizationConverter.Converted next;
+            try {
+                next = ap == null ? null : AuthorizationConverter.convert(ap, mesh);
+                errors.remove("AuthorizationPolicy/" + k);
+            } catch (RuntimeException ex) {
+                failed("AuthorizationPolicy/" + k, ex);
+                next = new AuthorizationConverter.Converted(
+                        null,
+                        new AuthorizationConverter.Message(
+                                PolicyStatus.REASON_UNSUPPORTED, "policy could not be translated: " + ex),
+                        Map.of());
+            }
             AuthorizationConverter.Converted prev =
-                    next == null ? convertedPolicies.remove(k) : convertedPolicies.put(k, next);
+                    next == null ? state.convertedPolicies.remove(k) : state.convertedPolicies.put(k, next);
             boolean prevAttached = prev != null
                     && prev.authorization() != null
                     && !prev.selector().isEmpty();
@@ -578,7 +686,7 @@ public final class AmbientIndex implements ResourceSource {
                     "AuthorizationPolicy/" + k,
                     next == null || next.authorization() == null ? Map.of() : Map.of(k, next.authorization()));
             PolicyStatus status = next == null
-                    ? null
+                    ? invalidPolicies.get(k)
                     : next.condition(
                             ap.getMetadata().getGeneration() == null
                                     ? 0
@@ -589,7 +697,7 @@ public final class AmbientIndex implements ResourceSource {
                 } else {
                     lastStatus.put(k, status);
                 }
-                if (ap != null) {
+                if (ap != null || invalidPolicies.containsKey(k)) {
                     statusSink.policyStatus(ns, name, status);
                 }
             }
@@ -605,7 +713,7 @@ public final class AmbientIndex implements ResourceSource {
                 }
             }
             for (var e : workloadEntries.entrySet()) {
-                if (Selectors.subsetOf(selector, workloadEntryLabels(e.getValue()))) {
+                if (Selectors.subsetOf(selector, WorkloadAssembler.workloadEntryLabels(e.getValue()))) {
                     dirtyWorkloadEntries.add(e.getKey());
                 }
             }
@@ -618,7 +726,7 @@ public final class AmbientIndex implements ResourceSource {
             }
         }
         for (String wk : workloadEntriesByNs.getOrDefault(ns, Set.of())) {
-            if (Selectors.subsetOf(selector, workloadEntryLabels(workloadEntries.get(wk)))) {
+            if (Selectors.subsetOf(selector, WorkloadAssembler.workloadEntryLabels(workloadEntries.get(wk)))) {
                 dirtyWorkloadEntries.add(wk);
             }
         }
@@ -636,229 +744,58 @@ public final class AmbientIndex implements ResourceSource {
         }
         for (String k : dirtyPods) {
             Pod p = pods.get(k);
-            Map<String, Address> out = Map.of();
-            if (p != null) {
-                Workload w = buildPod(p);
-                if (w != null) {
-                    out = Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
-                }
-            }
-            addresses.replace("Pod/" + k, out);
+            addresses.replace("Pod/" + k, guarded("Pod/" + k, () -> {
+                Workload w = p == null ? null : assembler.buildPod(p);
+                return w == null
+                        ? Map.of()
+                        : Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            }));
         }
         dirtyPods.clear();
         for (String k : dirtyWorkloadEntries) {
             WorkloadEntry we = workloadEntries.get(k);
-            Map<String, Address> out = Map.of();
-            if (we != null && we.getSpec() != null) {
-                Workload w = buildWorkloadEntry(we);
-                out = Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
-            }
-            addresses.replace("WorkloadEntry/" + k, out);
+            addresses.replace("WorkloadEntry/" + k, guarded("WorkloadEntry/" + k, () -> {
+                if (we == null || we.getSpec() == null) {
+                    return Map.of();
+                }
+                Workload w = assembler.buildWorkloadEntry(we);
+                return Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            }));
         }
         dirtyWorkloadEntries.clear();
         for (String k : dirtyServiceEntryWorkloads) {
             ServiceEntry se = serviceEntries.get(k);
-            Map<String, Address> out = new LinkedHashMap<>();
-            if (se != null && se.getSpec() != null) {
-                for (Workload w : buildServiceEntryWorkloads(se)) {
-                    out.put(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            addresses.replace("ServiceEntryWorkloads/" + k, guarded("ServiceEntryWorkloads/" + k, () -> {
+                Map<String, Address> out = new LinkedHashMap<>();
+                if (se != null && se.getSpec() != null) {
+                    for (Workload w : assembler.buildServiceEntryWorkloads(se)) {
+                        out.put(w.getUid(), Address.newBuilder().setWorkload(w).build());
+                    }
                 }
-            }
-            addresses.replace("ServiceEntryWorkloads/" + k, out);
+                return out;
+            }));
         }
         dirtyServiceEntryWorkloads.clear();
     }
 
-    private Map<String, String> nsLabels(String ns) {
-        Namespace n = namespaces.get(ns);
-        return n == null ? Map.of() : Selectors.orEmpty(n.getMetadata().getLabels());
+    /**
+     * Runs one object's translation; an unexpected failure withdraws that object's output and is recorded,
+     * so one odd object never stops the rest of the batch.
+     */
+    private Map<String, Address> guarded(String object, java.util.function.Supplier<Map<String, Address>> build) {
+        try {
+            Map<String, Address> out = build.get();
+            errors.remove(object);
+            return out;
+        } catch (RuntimeException ex) {
+            failed(object, ex);
+            return Map.of();
+        }
     }
 
-    private Workload buildPod(Pod p) {
-        if (WorkloadTranslator.hasNoWorkload(p)) {
-            return null;
-        }
-        var meta = p.getMetadata();
-        String ns = meta.getNamespace();
-        Map<String, String> labels = Selectors.orEmpty(meta.getLabels());
-        List<ServiceInfo> selecting = selectingServices(ns, labels, true);
-        Waypoint waypoint = null;
-        if (!Waypoints.isWaypointInstance(meta, waypoints)) {
-            waypoint = Waypoints.forWorkload(meta, nsLabels(ns), waypoints).waypoint();
-        }
-        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-        var ctx = new WorkloadTranslator.Context(
-                mesh,
-                node == null ? null : nodeLocality.get(node),
-                selecting,
-                workloadPolicies(ns, labels, waypoint, selecting),
-                waypoint == null ? null : waypoint.address(),
-                null);
-        return WorkloadTranslator.fromPod(p, ctx).orElse(null);
-    }
-
-    private static Map<String, String> workloadEntryLabels(WorkloadEntry we) {
-        Map<String, String> merged =
-                new HashMap<>(Selectors.orEmpty(we.getMetadata().getLabels()));
-        if (we.getSpec() != null) {
-            merged.putAll(Selectors.orEmpty(we.getSpec().labels));
-        }
-        return merged;
-    }
-
-    private Workload buildWorkloadEntry(WorkloadEntry we) {
-        var meta = we.getMetadata();
-        String ns = meta.getNamespace();
-        Map<String, String> labels = workloadEntryLabels(we);
-        List<ServiceInfo> selecting = selectingServices(ns, labels, true);
-        var metaWithLabels = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(meta)
-                .withLabels(labels)
-                .build();
-        Waypoint waypoint =
-                Waypoints.forWorkload(metaWithLabels, nsLabels(ns), waypoints).waypoint();
-        var ctx = new WorkloadTranslator.Context(
-                mesh,
-                null,
-                selecting,
-                workloadPolicies(ns, labels, waypoint, selecting),
-                waypoint == null ? null : waypoint.address(),
-                null);
-        return WorkloadTranslator.fromWorkloadEntry(
-                WorkloadTranslator.workloadEntryUid(mesh.clusterId(), ns, meta.getName()),
-                meta.getName(),
-                ns,
-                labels,
-                Selectors.orEmpty(meta.getAnnotations()),
-                we.getSpec(),
-                ctx);
-    }
-
-    private List<Workload> buildServiceEntryWorkloads(ServiceEntry se) {
-        var meta = se.getMetadata();
-        String ns = meta.getNamespace();
-        var spec = se.getSpec();
-        List<ServiceInfo> own =
-                serviceInfosBySource.getOrDefault("ServiceEntry/" + ns + "/" + meta.getName(), List.of());
-        if (own.isEmpty()) {
-            return List.of();
-        }
-        String resolution = spec.resolution == null ? "NONE" : spec.resolution;
-        List<WorkloadEntrySpec> eps = spec.endpoints == null ? List.of() : spec.endpoints;
-        boolean implicit = eps.isEmpty()
-                && spec.workloadSelector == null
-                && Set.of("DNS", "DYNAMIC_DNS", "DNS_ROUND_ROBIN").contains(resolution);
-        if (implicit) {
-            eps = own.stream()
-                    .map(si -> {
-                        WorkloadEntrySpec w = new WorkloadEntrySpec();
-                        w.address = si.service().getHostname();
-                        return w;
-                    })
-                    .toList();
-        }
-        Map<String, String> seLabels = Selectors.orEmpty(meta.getLabels());
-        List<Workload> out = new ArrayList<>();
-        for (int i = 0; i < eps.size(); i++) {
-            WorkloadEntrySpec ep = eps.get(i);
-            if (ep == null || ep.address == null) {
-                continue;
-            }
-            List<ServiceInfo> svcs = implicit ? List.of(own.get(i)) : own;
-            Waypoint waypoint = null;
-            if (!implicit) {
-                var epMeta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                        .withName(meta.getName())
-                        .withNamespace(ns)
-                        .withLabels(Selectors.orEmpty(ep.labels))
-                        .build();
-                waypoint =
-                        Waypoints.forWorkload(epMeta, nsLabels(ns), waypoints).waypoint();
-            }
-            var ctx = new WorkloadTranslator.Context(
-                    mesh,
-                    null,
-                    svcs,
-                    workloadPolicies(ns, seLabels, waypoint, svcs),
-                    waypoint == null ? null : waypoint.address(),
-                    null);
-            out.add(WorkloadTranslator.fromWorkloadEntry(
-                    WorkloadTranslator.serviceEntryUid(mesh.clusterId(), ns, meta.getName(), ep.address),
-                    meta.getName(),
-                    ns,
-                    seLabels,
-                    Selectors.orEmpty(meta.getAnnotations()),
-                    ep,
-                    ctx));
-        }
-        return out;
-    }
-
-    /** Services of {@code ns} whose non-empty selector matches {@code labels}, in a stable order. */
-    private List<ServiceInfo> selectingServices(String ns, Map<String, String> labels, boolean includeEntries) {
-        Map<String, ServiceInfo> candidates = serviceInfosByNs.get(ns);
-        if (candidates == null) {
-            return List.of();
-        }
-        TreeMap<String, ServiceInfo> out = new TreeMap<>();
-        for (var e : candidates.entrySet()) {
-            ServiceInfo si = e.getValue();
-            if ((includeEntries || !si.fromServiceEntry()) && Selectors.selectsNonEmpty(si.selector(), labels)) {
-                out.put(e.getKey(), si);
-            }
-        }
-        return List.copyOf(out.values());
-    }
-
-    /** {@code Workload.authorization_policies}: selector policies, PeerAuthentication keys, waypoint allows. */
-    private List<String> workloadPolicies(
-            String ns, Map<String, String> labels, Waypoint waypoint, List<ServiceInfo> selecting) {
-        TreeSet<String> selected = new TreeSet<>();
-        for (String policyNs : ns.equals(mesh.rootNamespace()) ? List.of(ns) : List.of(ns, mesh.rootNamespace())) {
-            for (var e : selectorPoliciesByNs.getOrDefault(policyNs, Map.of()).entrySet()) {
-                if (Selectors.subsetOf(e.getValue().selector(), labels)) {
-                    selected.add(e.getKey());
-                }
-            }
-        }
-        List<String> out = new ArrayList<>(selected);
-        if (!peerAuths.isEmpty()) {
-            List<PeerAuthentication> applicable = new ArrayList<>();
-            for (String k : peerAuthsByNs.getOrDefault(ns, Set.of())) {
-                PeerAuthentication p = peerAuths.get(k);
-                var sel = p.getSpec() == null ? null : p.getSpec().selector;
-                if (sel == null || Selectors.subsetOf(sel.matchLabels, labels)) {
-                    applicable.add(p);
-                }
-            }
-            if (!ns.equals(mesh.rootNamespace())) {
-                for (String k : peerAuthsByNs.getOrDefault(mesh.rootNamespace(), Set.of())) {
-                    PeerAuthentication p = peerAuths.get(k);
-                    if (p.getSpec() == null || p.getSpec().selector == null) {
-                        applicable.add(p);
-                    }
-                }
-            }
-            out.addAll(PeerAuthConverter.effectiveKeys(mesh.rootNamespace(), applicable));
-        }
-        if (mesh.autoAllowWaypointPolicy()) {
-            List<Waypoint> relevant = new ArrayList<>();
-            for (ServiceInfo si : selecting) {
-                if (si.waypointKey() != null
-                        && (waypoint == null || !waypoint.key().equals(si.waypointKey()))
-                        && waypoints.containsKey(si.waypointKey())) {
-                    relevant.add(waypoints.get(si.waypointKey()));
-                }
-            }
-            if (waypoint != null) {
-                relevant.add(waypoint);
-            }
-            for (Waypoint w : relevant) {
-                if (!w.serviceAccounts().isEmpty()) {
-                    out.add(w.namespace() + "/" + implicitWaypointPolicyName(w));
-                }
-            }
-        }
-        return out;
+    private void failed(String object, RuntimeException ex) {
+        errors.put(object, "TRANSLATION_FAILED: " + ex);
+        LOG.log(System.Logger.Level.WARNING, "cannot translate " + object, ex);
     }
 
     // ------------------------------------------------------------------ debug

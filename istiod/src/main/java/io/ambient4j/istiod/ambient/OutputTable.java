@@ -21,6 +21,23 @@ final class OutputTable {
     /** source key → names it produced, so a source's deletion or shrink removes exactly its names. */
     private final Map<String, Set<String>> namesBySource = new HashMap<>();
 
+    private final Listener listener;
+
+    /** Told about every published change (writer thread), e.g. to maintain lookup indexes. */
+    interface Listener {
+        void changed(String name, Message previous, Message next);
+
+        Listener NONE = (name, previous, next) -> {};
+    }
+
+    OutputTable(Listener listener) {
+        this.listener = listener;
+    }
+
+    OutputTable() {
+        this(Listener.NONE);
+    }
+
     /** Replaces everything {@code source} produces with {@code resources} (name → body). */
     void replace(String source, Map<String, ? extends Message> resources) {
         Set<String> old = namesBySource.getOrDefault(source, Set.of());
@@ -48,12 +65,15 @@ final class OutputTable {
         }
         XdsResource r = new XdsResource(name, version, body);
         published.put(name, r);
+        listener.changed(name, current == null ? null : current.body(), body);
         pendingRemovals.remove(name);
         pendingUpserts.put(name, r);
     }
 
     private void remove(String name) {
-        if (published.remove(name) != null) {
+        XdsResource old = published.remove(name);
+        if (old != null) {
+            listener.changed(name, old.body(), null);
             pendingUpserts.remove(name);
             pendingRemovals.add(name);
         }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param fromServiceEntry true for ServiceEntry hosts (port-name matching semantics differ)
  * @param sourceKey {@code Kind/ns/name} of the object this came from
  * @param waypointKey {@code ns/name} of the bound waypoint, or null
+ * @param created the source object's creationTimestamp ("" when unknown): the older ServiceEntry wins a
+ *     hostname
  */
 public record ServiceInfo(
         Service service,
@@ -20,7 +22,8 @@ public record ServiceInfo(
         Map<Integer, PortName> portNames,
         boolean fromServiceEntry,
         String sourceKey,
-        String waypointKey) {
+        String waypointKey,
+        String created) {
     public ServiceInfo {
         selector = Map.copyOf(selector);
         portNames = Map.copyOf(portNames);

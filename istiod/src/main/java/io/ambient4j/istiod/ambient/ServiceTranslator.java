@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -116,7 +117,8 @@ public final class ServiceTranslator {
                 portNames,
                 false,
                 "Service/" + meta.getNamespace() + "/" + meta.getName(),
-                wp.waypoint() == null ? null : wp.waypoint().key()));
+                wp.waypoint() == null ? null : wp.waypoint().key(),
+                Objects.requireNonNullElse(meta.getCreationTimestamp(), "")));
     }
 
     /** One Service per {@code spec.hosts} entry of a ServiceEntry. */
@@ -223,7 +225,8 @@ public final class ServiceTranslator {
                     portNames,
                     true,
                     "ServiceEntry/" + meta.getNamespace() + "/" + meta.getName(),
-                    wp.waypoint() == null ? null : wp.waypoint().key()));
+                    wp.waypoint() == null ? null : wp.waypoint().key(),
+                    Objects.requireNonNullElse(meta.getCreationTimestamp(), "")));
         }
         return out;
     }
@@ -334,5 +337,34 @@ public final class ServiceTranslator {
             case "tcp" -> AppProtocol.TCP;
             default -> AppProtocol.UNKNOWN;
         };
+    }
+
+    /**
+     * Resolves Services that share one hostname (upstream {@code selectWorkloadServices}): per namespace a
+     * Kubernetes Service beats any ServiceEntry, else the oldest ServiceEntry wins; exactly one winner is
+     * {@code canonical} (the Kubernetes Service if there is one, else the oldest ServiceEntry).
+     *
+     * @return the winning Services keyed {@code ns/hostname}, canonical flag set
+     */
+    public static Map<String, Service> selectByHostname(List<ServiceInfo> sameHost) {
+        java.util.Comparator<ServiceInfo> better = java.util.Comparator.comparing(
+                        (ServiceInfo i) -> i.fromServiceEntry())
+                .thenComparing(i -> i.created().isEmpty() ? "~" : i.created())
+                .thenComparing(ServiceInfo::sourceKey);
+        Map<String, ServiceInfo> best = new java.util.TreeMap<>();
+        for (ServiceInfo i : sameHost) {
+            best.merge(i.service().getNamespace(), i, (a, b) -> better.compare(a, b) <= 0 ? a : b);
+        }
+        ServiceInfo canonical = best.values().stream().min(better).orElse(null);
+        Map<String, Service> out = new java.util.LinkedHashMap<>();
+        for (ServiceInfo i : best.values()) {
+            Service s = i.service();
+            boolean isCanonical = i == canonical;
+            if (s.getCanonical() != isCanonical) {
+                s = s.toBuilder().setCanonical(isCanonical).build();
+            }
+            out.put(i.key(), s);
+        }
+        return out;
     }
 }

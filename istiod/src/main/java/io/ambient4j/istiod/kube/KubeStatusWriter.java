@@ -61,7 +61,7 @@ final class KubeStatusWriter implements StatusSink {
                 return;
             }
             try {
-                write(u);
+                writeWithRetry(u);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     LOG.log(System.Logger.Level.DEBUG, "policy " + u.namespace() + "/" + u.name() + " is gone");
@@ -69,6 +69,20 @@ final class KubeStatusWriter implements StatusSink {
                     LOG.log(
                             System.Logger.Level.WARNING,
                             "cannot write status of " + u.namespace() + "/" + u.name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Retries on 409 (the object changed between read and write), a few times. */
+    private void writeWithRetry(Update u) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write(u);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
                 }
             }
         }
@@ -100,8 +114,15 @@ final class KubeStatusWriter implements StatusSink {
                 }
             }
         }
+        if (u.status() == null && previous == null) {
+            return;
+        }
         if (u.status() != null) {
-            conditions.add(condition(u.status(), previous));
+            Map<String, Object> next = condition(u.status(), previous);
+            if (sameCondition(next, previous)) {
+                return;
+            }
+            conditions.add(next);
         }
         if (conditions.isEmpty()) {
             status.remove("conditions");
@@ -113,6 +134,19 @@ final class KubeStatusWriter implements StatusSink {
                 .inNamespace(u.namespace())
                 .resource(current)
                 .updateStatus();
+    }
+
+    /** Equal field by field as text (JSON numbers come back as Integer or Long). */
+    static boolean sameCondition(Map<String, Object> a, Map<String, Object> b) {
+        if (b == null || a.size() != b.size()) {
+            return false;
+        }
+        for (var e : a.entrySet()) {
+            if (!String.valueOf(e.getValue()).equals(String.valueOf(b.get(e.getKey())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The condition map; lastTransitionTime only moves when the status value flips. */

@@ -148,4 +148,58 @@ class ServiceMembershipTest {
                 .map(a -> a.getWorkload().getName())
                 .toList();
     }
+
+    @Test
+    void C041_vipLookupReturnsServiceAndCurrentPods() {
+        AmbientIndex idx = Fixtures.index();
+        var svc = service(NS, "svc1", "10.96.0.1", labels("app", "foo"), "http", 80, 8080);
+        Fixtures.upsert(
+                idx,
+                svc,
+                readyPod("p1", "10.0.0.1", "app", "foo"),
+                readyPod("p2", "10.0.0.2", "app", "foo"),
+                readyPod("other", "10.0.0.3", "app", "bar"));
+        assertThat(idx.lookup("/10.96.0.1")).containsExactlyInAnyOrder(FOO, podUid("p1"), podUid("p2"));
+        assertThat(idx.lookup("/10.0.0.3")).containsExactly(podUid("other"));
+        Fixtures.delete(idx, readyPod("p2", "10.0.0.2", "app", "foo"));
+        assertThat(idx.lookup("/10.96.0.1")).containsExactlyInAnyOrder(FOO, podUid("p1"));
+        Fixtures.delete(idx, svc);
+        assertThat(idx.lookup("/10.96.0.1")).isEmpty();
+    }
+
+    @Test
+    void C041_ipv6AliasIsCompressed() {
+        AmbientIndex idx = Fixtures.index();
+        Fixtures.upsert(idx, readyPod("p6", "fd00:0:0:0:0:0:0:1"));
+        assertThat(idx.lookup("/fd00::1")).containsExactly(podUid("p6"));
+        assertThat(IpAddresses.format(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}))
+                .isEqualTo("2001:db8:0:1::1");
+    }
+
+    @Test
+    void C036_selectorlessServiceMatchedThroughEndpointSlice() {
+        AmbientIndex idx = Fixtures.index();
+        var manual = service(NS, "manual", "10.96.0.7", java.util.Map.of(), "tcp", 7000, 7001);
+        var slice = new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("manual-abc")
+                .addToLabels("kubernetes.io/service-name", "manual")
+                .endMetadata()
+                .addNewEndpoint()
+                .withAddresses("10.0.0.1")
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName("p")
+                .withNamespace(NS)
+                .endTargetRef()
+                .endEndpoint()
+                .build();
+        Fixtures.upsert(idx, readyPod("p", "10.0.0.1"), manual, slice);
+        assertThat(Fixtures.workload(idx, podUid("p")).getServicesMap())
+                .containsEntry(NS + "/manual.ns1.svc.cluster.local", ports(7000, 7001));
+        var deltas = Fixtures.delete(idx, slice);
+        assertThat(Fixtures.upserted(deltas, TypeUrls.ADDRESS)).containsExactly(podUid("p"));
+        assertThat(Fixtures.workload(idx, podUid("p")).getServicesMap()).isEmpty();
+    }
 }

@@ -292,4 +292,45 @@ class ServiceTranslationTest {
         assertThat(Fixtures.svc(idx, NS + "/s.ns1.svc.cluster.local").getIngressUseWaypoint())
                 .isTrue();
     }
+
+    private static ServiceEntry hostEntry(String ns, String name, String created, String host) {
+        ServiceEntry se = serviceEntry("DNS", List.of("1.2.3.4"), host);
+        se.getMetadata().setNamespace(ns);
+        se.getMetadata().setName(name);
+        se.getMetadata().setCreationTimestamp(created);
+        return se;
+    }
+
+    @Test
+    void C048_sharedHostnameOlderEntryWinsAndExactlyOneIsCanonical() {
+        AmbientIndex idx = Fixtures.index();
+        Fixtures.upsert(
+                idx,
+                hostEntry("ns", "newer", "2026-02-01T00:00:00Z", "shared.example.com"),
+                hostEntry("ns", "older", "2026-01-01T00:00:00Z", "shared.example.com"),
+                hostEntry("other", "cross", "2026-03-01T00:00:00Z", "shared.example.com"));
+        Service same = Fixtures.svc(idx, "ns/shared.example.com");
+        assertThat(same.getName()).isEqualTo("older");
+        assertThat(same.getCanonical()).isTrue();
+        assertThat(Fixtures.svc(idx, "other/shared.example.com").getCanonical()).isFalse();
+        // the winner goes away: the other entry of that namespace takes the name, nothing is lost
+        Fixtures.delete(idx, hostEntry("ns", "older", "2026-01-01T00:00:00Z", "shared.example.com"));
+        assertThat(Fixtures.svc(idx, "ns/shared.example.com").getName()).isEqualTo("newer");
+        assertThat(Fixtures.svc(idx, "ns/shared.example.com").getCanonical()).isTrue();
+    }
+
+    @Test
+    void C048_kubernetesServiceIsCanonicalOverOlderEntry() {
+        AmbientIndex idx = Fixtures.index();
+        var svc = new ServiceBuilder(service("team-a", "svc", "10.0.0.1", Map.of(), "http", 80, 80))
+                .editMetadata()
+                .withCreationTimestamp("2026-05-01T00:00:00Z")
+                .endMetadata()
+                .build();
+        Fixtures.upsert(idx, svc, hostEntry("team-b", "camp", "2026-01-01T00:00:00Z", "svc.team-a.svc.cluster.local"));
+        assertThat(Fixtures.svc(idx, "team-a/svc.team-a.svc.cluster.local").getCanonical())
+                .isTrue();
+        assertThat(Fixtures.svc(idx, "team-b/svc.team-a.svc.cluster.local").getCanonical())
+                .isFalse();
+    }
 }
