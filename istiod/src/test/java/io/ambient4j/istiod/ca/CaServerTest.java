@@ -12,6 +12,7 @@ import io.ambient4j.api.ca.IstioCertificateServiceGrpc;
 import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.tls.Csr;
 import io.ambient4j.common.tls.Pem;
+import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.istiod.EmbeddedApiServer;
 import io.ambient4j.istiod.Istiod;
 import io.ambient4j.istiod.IstiodConfig;
@@ -180,8 +181,13 @@ class CaServerTest {
 
     @Test
     void S4_nodeProxyGetsACertificateForAPodOnItsNode() throws Exception {
-        IstioCertificateResponse r =
-                request(Optional.of(ztunnelToken()), csrFor("app", "a"), "spiffe://cluster.local/ns/app/sa/a");
+        SpiffeId wanted = SpiffeId.of("cluster.local", "app", "a");
+        Csr.KeyAndCsr keyAndCsr = Csr.create(wanted);
+        IstioCertificateResponse r = request(Optional.of(ztunnelToken()), keyAndCsr.csrPem(), wanted.uri());
+        // ztunnel's own checks on the answer: identity, key pair, chain up to the roots in the last element.
+        assertThat(WorkloadCertificate.fromCaResponse(keyAndCsr.key(), r.getCertChainList(), wanted)
+                        .identity())
+                .isEqualTo(wanted);
         List<X509Certificate> chain = decode(r);
         assertThat(uriSan(chain.getFirst())).isEqualTo("spiffe://cluster.local/ns/app/sa/a");
         // Leaf first, root last; and the chain verifies against the root every namespace was given.
