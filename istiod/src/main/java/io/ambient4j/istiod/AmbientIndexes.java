@@ -34,6 +34,9 @@ public final class AmbientIndexes {
                 LOG.log(System.Logger.Level.INFO, "ambient index synced");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (IllegalStateException e) {
+                // istiod stopped the index while it was still syncing: nothing to wait for any more.
+                LOG.log(System.Logger.Level.DEBUG, "ambient index stopped before it synced: " + e.getMessage());
             }
         });
         return new Istiod.Index(controller.source(), synced::get, controller::dumpJson, controller::stop);
