@@ -60,6 +60,7 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, Map<String, ServiceInfo>> infosByHost = new HashMap<>();
 
     private final Set<String> dirtyHosts = new HashSet<>();
+    private final VipAllocator.Table vips = new VipAllocator.Table();
     /** AuthorizationPolicies whose content did not parse: withdrawn, with this status. */
     private final Map<String, PolicyStatus> invalidPolicies = new HashMap<>();
 
@@ -486,7 +487,10 @@ public final class AmbientIndex implements ResourceSource {
                     ServiceEntry se = serviceEntries.get(k);
                     next = se == null
                             ? List.of()
-                            : ServiceTranslator.fromServiceEntry(se, namespaces.get(ns), waypoints, mesh);
+                            : ServiceTranslator.fromServiceEntry(se, namespaces.get(ns), waypoints, mesh, vips);
+                    Set<String> keep = new HashSet<>();
+                    next.forEach(si -> keep.add(k + "/" + si.service().getHostname()));
+                    vips.retainOnly(k + "/", keep);
                 }
                 errors.remove(source);
             } catch (TranslationException ex) {
