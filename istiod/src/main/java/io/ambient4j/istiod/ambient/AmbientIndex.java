@@ -60,6 +60,13 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, Map<String, ServiceInfo>> infosByHost = new HashMap<>();
 
     private final Set<String> dirtyHosts = new HashSet<>();
+    private final VipAllocator.Table vips = new VipAllocator.Table();
+    /** AuthorizationPolicies whose content did not parse: withdrawn, with this status. */
+    private final Map<String, PolicyStatus> invalidPolicies = new HashMap<>();
+
+    /** Status reason for a custom resource that did not parse (same as the kube layer's exception). */
+    public static final String MALFORMED_REASON = "MalformedResource";
+
     private final WorkloadAssembler assembler;
     // aliases of the shared state, read and written only by the writer thread
     private final Map<String, Namespace> namespaces = state.namespaces;
@@ -148,7 +155,7 @@ public final class AmbientIndex implements ResourceSource {
             try {
                 ingest(e);
             } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring event for " + describe(e.object()) + ": " + ex, ex);
+                failed(describe(e.object()), ex);
             }
         }
         recompute();
@@ -249,14 +256,13 @@ public final class AmbientIndex implements ResourceSource {
                 Pod old = pods.get(k);
                 put(pods, k, p, del);
                 index(podsByNs, ns, k, del);
-                String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-                if (old != null
-                        && old.getSpec() != null
-                        && !Objects.equals(old.getSpec().getNodeName(), node)) {
-                    index(podsByNode, old.getSpec().getNodeName(), k, true);
+                dirtyPods.add(k);
+                String node = nodeOf(p);
+                String oldNode = old == null ? null : nodeOf(old);
+                if (old != null && !Objects.equals(oldNode, node)) {
+                    index(podsByNode, oldNode, k, true);
                 }
                 index(podsByNode, node, k, del);
-                dirtyPods.add(k);
                 String gw = gatewayInstanceOf(p);
                 String oldGw = old == null ? null : gatewayInstanceOf(old);
                 if (gw != null) {
@@ -288,6 +294,13 @@ public final class AmbientIndex implements ResourceSource {
             }
             case AuthorizationPolicy ap -> {
                 put(authzPolicies, k, ap, del);
+                if (e.invalid() != null) {
+                    Long gen = ap.getMetadata().getGeneration();
+                    invalidPolicies.put(
+                            k, new PolicyStatus(false, MALFORMED_REASON, e.invalid(), gen == null ? 0 : gen));
+                } else {
+                    invalidPolicies.remove(k);
+                }
                 dirtyPolicies.add(k);
             }
             case PeerAuthentication pa -> {
@@ -336,6 +349,15 @@ public final class AmbientIndex implements ResourceSource {
         }
         dirtyPods.addAll(old);
         dirtyPods.addAll(next);
+    }
+
+    /** The pod's node, or null (also when the object cannot be read: it then fails alone, later). */
+    private static String nodeOf(Pod p) {
+        try {
+            return p.getSpec() == null ? null : p.getSpec().getNodeName();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String gatewayInstanceOf(Pod p) {
@@ -465,13 +487,19 @@ public final class AmbientIndex implements ResourceSource {
                     ServiceEntry se = serviceEntries.get(k);
                     next = se == null
                             ? List.of()
-                            : ServiceTranslator.fromServiceEntry(se, namespaces.get(ns), waypoints, mesh);
+                            : ServiceTranslator.fromServiceEntry(se, namespaces.get(ns), waypoints, mesh, vips);
+                    Set<String> keep = new HashSet<>();
+                    next.forEach(si -> keep.add(k + "/" + si.service().getHostname()));
+                    vips.retainOnly(k + "/", keep);
                 }
                 errors.remove(source);
             } catch (TranslationException ex) {
                 errors.put(source, ex.reason() + ": " + ex.getMessage());
                 LOG.log(System.Logger.Level.WARNING, ex.getMessage());
                 next = List.of();
+            } catch (RuntimeException ex) {
+                next = List.of();
+                failed(source, ex);
             }
             List<ServiceInfo> prev = next.isEmpty()
                     ? Objects.requireNonNullElse(serviceInfosBySource.remove(source), List.of())
@@ -619,7 +647,18 @@ public final class AmbientIndex implements ResourceSource {
             String ns = k.substring(0, k.indexOf('/'));
             String name = k.substring(k.indexOf('/') + 1);
             AuthorizationPolicy ap = authzPolicies.get(k);
-            AuthorizationConverter.Converted next = ap == null ? null : AuthorizationConverter.convert(ap, mesh);
+            AuthorizationConverter.Converted next;
+            try {
+                next = ap == null ? null : AuthorizationConverter.convert(ap, mesh);
+                errors.remove("AuthorizationPolicy/" + k);
+            } catch (RuntimeException ex) {
+                failed("AuthorizationPolicy/" + k, ex);
+                next = new AuthorizationConverter.Converted(
+                        null,
+                        new AuthorizationConverter.Message(
+                                PolicyStatus.REASON_UNSUPPORTED, "policy could not be translated: " + ex),
+                        Map.of());
+            }
             AuthorizationConverter.Converted prev =
                     next == null ? state.convertedPolicies.remove(k) : state.convertedPolicies.put(k, next);
             boolean prevAttached = prev != null
@@ -651,7 +690,7 @@ public final class AmbientIndex implements ResourceSource {
                     "AuthorizationPolicy/" + k,
                     next == null || next.authorization() == null ? Map.of() : Map.of(k, next.authorization()));
             PolicyStatus status = next == null
-                    ? null
+                    ? invalidPolicies.get(k)
                     : next.condition(
                             ap.getMetadata().getGeneration() == null
                                     ? 0
@@ -662,7 +701,7 @@ public final class AmbientIndex implements ResourceSource {
                 } else {
                     lastStatus.put(k, status);
                 }
-                if (ap != null) {
+                if (ap != null || invalidPolicies.containsKey(k)) {
                     statusSink.policyStatus(ns, name, status);
                 }
             }
@@ -709,37 +748,58 @@ public final class AmbientIndex implements ResourceSource {
         }
         for (String k : dirtyPods) {
             Pod p = pods.get(k);
-            Map<String, Address> out = Map.of();
-            if (p != null) {
-                Workload w = assembler.buildPod(p);
-                if (w != null) {
-                    out = Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
-                }
-            }
-            addresses.replace("Pod/" + k, out);
+            addresses.replace("Pod/" + k, guarded("Pod/" + k, () -> {
+                Workload w = p == null ? null : assembler.buildPod(p);
+                return w == null
+                        ? Map.of()
+                        : Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            }));
         }
         dirtyPods.clear();
         for (String k : dirtyWorkloadEntries) {
             WorkloadEntry we = workloadEntries.get(k);
-            Map<String, Address> out = Map.of();
-            if (we != null && we.getSpec() != null) {
+            addresses.replace("WorkloadEntry/" + k, guarded("WorkloadEntry/" + k, () -> {
+                if (we == null || we.getSpec() == null) {
+                    return Map.of();
+                }
                 Workload w = assembler.buildWorkloadEntry(we);
-                out = Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
-            }
-            addresses.replace("WorkloadEntry/" + k, out);
+                return Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            }));
         }
         dirtyWorkloadEntries.clear();
         for (String k : dirtyServiceEntryWorkloads) {
             ServiceEntry se = serviceEntries.get(k);
-            Map<String, Address> out = new LinkedHashMap<>();
-            if (se != null && se.getSpec() != null) {
-                for (Workload w : assembler.buildServiceEntryWorkloads(se)) {
-                    out.put(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            addresses.replace("ServiceEntryWorkloads/" + k, guarded("ServiceEntryWorkloads/" + k, () -> {
+                Map<String, Address> out = new LinkedHashMap<>();
+                if (se != null && se.getSpec() != null) {
+                    for (Workload w : assembler.buildServiceEntryWorkloads(se)) {
+                        out.put(w.getUid(), Address.newBuilder().setWorkload(w).build());
+                    }
                 }
-            }
-            addresses.replace("ServiceEntryWorkloads/" + k, out);
+                return out;
+            }));
         }
         dirtyServiceEntryWorkloads.clear();
+    }
+
+    /**
+     * Runs one object's translation; an unexpected failure withdraws that object's output and is recorded,
+     * so one odd object never stops the rest of the batch.
+     */
+    private Map<String, Address> guarded(String object, java.util.function.Supplier<Map<String, Address>> build) {
+        try {
+            Map<String, Address> out = build.get();
+            errors.remove(object);
+            return out;
+        } catch (RuntimeException ex) {
+            failed(object, ex);
+            return Map.of();
+        }
+    }
+
+    private void failed(String object, RuntimeException ex) {
+        errors.put(object, "TRANSLATION_FAILED: " + ex);
+        LOG.log(System.Logger.Level.WARNING, "cannot translate " + object, ex);
     }
 
     // ------------------------------------------------------------------ debug
