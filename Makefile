@@ -13,7 +13,7 @@ build:
 
 ## Every module's tests, formatting and static checks. Network-namespace tests need root.
 test:
-	$(MVN) verify
+	@rc=0; $(MVN) verify || rc=$$?; python3 scripts/test-summary.py || true; exit $$rc
 
 ## The main job on the embedded default (see README).
 demo: build
