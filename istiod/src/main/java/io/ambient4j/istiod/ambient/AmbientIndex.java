@@ -89,9 +89,6 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, Set<String>> peerAuthsByNs = state.peerAuthsByNs;
     private final Map<String, Waypoint> waypoints = state.waypoints;
     private final Map<String, List<ServiceInfo>> serviceInfosBySource = state.serviceInfosBySource;
-    private final Map<String, Map<String, ServiceInfo>> serviceInfosByNs = state.serviceInfosByNs;
-    private final Map<String, Map<String, AuthorizationConverter.Converted>> selectorPoliciesByNs =
-            state.selectorPoliciesByNs;
 
     private final Map<String, PolicyStatus> lastStatus = new ConcurrentHashMap<>();
     private final Map<String, String> errors = new ConcurrentSkipListMap<>();
@@ -254,6 +251,12 @@ public final class AmbientIndex implements ResourceSource {
             }
             case Pod p -> {
                 Pod old = pods.get(k);
+                if (old != null) {
+                    state.podsByLabel.remove(ns, k, old.getMetadata().getLabels());
+                }
+                if (!del) {
+                    state.podsByLabel.add(ns, k, p.getMetadata().getLabels());
+                }
                 put(pods, k, p, del);
                 index(podsByNs, ns, k, del);
                 dirtyPods.add(k);
@@ -504,15 +507,11 @@ public final class AmbientIndex implements ResourceSource {
             List<ServiceInfo> prev = next.isEmpty()
                     ? Objects.requireNonNullElse(serviceInfosBySource.remove(source), List.of())
                     : Objects.requireNonNullElse(serviceInfosBySource.put(source, next), List.of());
-            Map<String, ServiceInfo> byNs = serviceInfosByNs.computeIfAbsent(ns, x -> new HashMap<>());
             for (ServiceInfo si : prev) {
-                byNs.remove(source + "|" + si.service().getHostname());
+                state.servicesBySelector.remove(ns, source + "|" + si.service().getHostname());
             }
             for (ServiceInfo si : next) {
-                byNs.put(source + "|" + si.service().getHostname(), si);
-            }
-            if (byNs.isEmpty()) {
-                serviceInfosByNs.remove(ns);
+                state.servicesBySelector.put(ns, source + "|" + si.service().getHostname(), si.selector(), si);
             }
             for (ServiceInfo si : prev) {
                 dirtyHosts.add(si.service().getHostname());
@@ -580,11 +579,7 @@ public final class AmbientIndex implements ResourceSource {
                 }
                 continue;
             }
-            for (String pk : podsByNs.getOrDefault(ns, Set.of())) {
-                if (Selectors.subsetOf(si.selector(), pods.get(pk).getMetadata().getLabels())) {
-                    dirtyPods.add(pk);
-                }
-            }
+            markPodsSelected(ns, si.selector());
             for (String wk : workloadEntriesByNs.getOrDefault(ns, Set.of())) {
                 if (Selectors.subsetOf(si.selector(), WorkloadAssembler.workloadEntryLabels(workloadEntries.get(wk)))) {
                     dirtyWorkloadEntries.add(wk);
@@ -667,15 +662,10 @@ public final class AmbientIndex implements ResourceSource {
             boolean nextAttached = next != null
                     && next.authorization() != null
                     && !next.selector().isEmpty();
-            Map<String, AuthorizationConverter.Converted> byNs =
-                    selectorPoliciesByNs.computeIfAbsent(ns, x -> new HashMap<>());
             if (nextAttached) {
-                byNs.put(k, next);
+                state.policiesBySelector.put(ns, k, next.selector(), next);
             } else {
-                byNs.remove(k);
-            }
-            if (byNs.isEmpty()) {
-                selectorPoliciesByNs.remove(ns);
+                state.policiesBySelector.remove(ns, k);
             }
             if (prevAttached != nextAttached
                     || (prevAttached && !prev.selector().equals(next.selector()))) {
@@ -711,10 +701,8 @@ public final class AmbientIndex implements ResourceSource {
 
     private void markSelectedByPolicy(String ns, Map<String, String> selector) {
         if (ns.equals(mesh.rootNamespace())) {
-            for (var e : pods.entrySet()) {
-                if (Selectors.subsetOf(selector, e.getValue().getMetadata().getLabels())) {
-                    dirtyPods.add(e.getKey());
-                }
+            for (String podNs : state.podsByLabel.namespaces()) {
+                markPodsSelected(podNs, selector);
             }
             for (var e : workloadEntries.entrySet()) {
                 if (Selectors.subsetOf(selector, WorkloadAssembler.workloadEntryLabels(e.getValue()))) {
@@ -724,17 +712,22 @@ public final class AmbientIndex implements ResourceSource {
             dirtyServiceEntryWorkloads.addAll(serviceEntries.keySet());
             return;
         }
-        for (String pk : podsByNs.getOrDefault(ns, Set.of())) {
-            if (Selectors.subsetOf(selector, pods.get(pk).getMetadata().getLabels())) {
-                dirtyPods.add(pk);
-            }
-        }
+        markPodsSelected(ns, selector);
         for (String wk : workloadEntriesByNs.getOrDefault(ns, Set.of())) {
             if (Selectors.subsetOf(selector, WorkloadAssembler.workloadEntryLabels(workloadEntries.get(wk)))) {
                 dirtyWorkloadEntries.add(wk);
             }
         }
         dirtyServiceEntryWorkloads.addAll(serviceEntriesByNs.getOrDefault(ns, Set.of()));
+    }
+
+    /** Marks the pods of {@code ns} that the non-empty {@code selector} picks, via the label index. */
+    private void markPodsSelected(String ns, Map<String, String> selector) {
+        for (String pk : state.podsByLabel.candidates(ns, selector)) {
+            if (Selectors.subsetOf(selector, pods.get(pk).getMetadata().getLabels())) {
+                dirtyPods.add(pk);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ workloads
