@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean
+.PHONY: all build test demo format clean bench-cni
 
 all: build
 
@@ -24,3 +24,7 @@ format:
 
 clean:
 	$(MVN) clean
+
+## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
+bench-cni:
+	cni/bench-cni.sh $(or $(N),50)

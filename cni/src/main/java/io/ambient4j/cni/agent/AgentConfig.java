@@ -24,7 +24,10 @@ public record AgentConfig(
         Path hostNetns,
         Path procRoot,
         int healthPort,
-        int kubeletUid) {
+        int kubeletUid,
+        Path cniAgentRunDir,
+        String hostRoot,
+        int metricsPort) {
     public static final String NODE_NAME = "NODE_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
     public static final String AMBIENT_DNS_CAPTURE = "AMBIENT_DNS_CAPTURE";
@@ -38,6 +41,12 @@ public record AgentConfig(
 
     public static final String HEALTH_PORT = "AMBIENT4J_HEALTH_PORT";
     public static final String KUBELET_UID = "AMBIENT4J_KUBELET_UID";
+    /** Where the plugin event socket lives (upstream: {@code /var/run/istio-cni}); also written into the conflist. */
+    public static final String CNI_AGENT_RUN_DIR = "AMBIENT4J_CNI_AGENT_RUN_DIR";
+
+    public static final String METRICS_PORT = "AMBIENT4J_METRICS_PORT";
+    public static final Path DEFAULT_RUN_DIR = Path.of("/var/run/istio-cni");
+    public static final String PLUGIN_EVENT_SOCKET = "pluginevent.sock";
 
     /** The host's namespace as seen from a non-hostNetwork agent pod. */
     public static final Path HOST_PROC_NETNS = Path.of("/host/proc/1/ns/net");
@@ -71,7 +80,46 @@ public record AgentConfig(
                 switchToHost ? HOST_PROC_NETNS : Path.of("/proc/self/ns/net"),
                 procRoot,
                 integer(env, HEALTH_PORT, 8000),
-                integer(env, KUBELET_UID, 0));
+                integer(env, KUBELET_UID, 0),
+                Path.of(env.getOrDefault(CNI_AGENT_RUN_DIR, DEFAULT_RUN_DIR.toString())),
+                procRoot.equals(Path.of("/host/proc")) ? "/host" : "",
+                integer(env, METRICS_PORT, 15014));
+    }
+
+    /** The same settings with another host netns and /proc (tests run the "host" as a namespace). */
+    public AgentConfig withHost(Path newHostNetns, Path newProcRoot) {
+        return new AgentConfig(
+                nodeName,
+                systemNamespace,
+                dnsCapture,
+                ipv6,
+                reconcileOnStartup,
+                nativeNftables,
+                excludedNamespaces,
+                zdsSocket,
+                newHostNetns,
+                newProcRoot,
+                healthPort,
+                kubeletUid,
+                cniAgentRunDir,
+                hostRoot,
+                metricsPort);
+    }
+
+    /** The plugin event socket inside the run directory. */
+    public Path pluginEventSocket() {
+        return cniAgentRunDir.resolve(PLUGIN_EVENT_SOCKET);
+    }
+
+    /**
+     * Where this process finds a netns path the runtime handed to the plugin: the host's
+     * {@code /var/run/netns} and {@code /proc} are mounted under {@code /host} in the agent's container.
+     */
+    public Path netnsPath(String runtimePath) {
+        if (hostRoot.isEmpty() || !runtimePath.startsWith("/") || runtimePath.startsWith(hostRoot + "/")) {
+            return Path.of(runtimePath);
+        }
+        return Path.of(hostRoot + runtimePath);
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {

@@ -1,5 +1,7 @@
 package io.ambient4j.cni.agent;
 
+import io.ambient4j.cni.plugin.CniAddEvent;
+import io.ambient4j.cni.plugin.PluginEventServer;
 import io.ambient4j.common.net.Netns;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -15,13 +18,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Enrols and un-enrols the pods of this node as pods and namespaces change (C013, C014): informer
@@ -39,7 +46,15 @@ public final class AmbientPodController implements AutoCloseable {
         Optional<Netns> open(PodView pod) throws IOException;
     }
 
-    private record Work(String namespace, String name, Optional<PodView> deleted, int attempt) {}
+    private record Work(
+            String namespace, String name, Optional<PodView> deleted, int attempt, Optional<CniAdd> cniAdd) {
+        Work(String namespace, String name, Optional<PodView> deleted, int attempt) {
+            this(namespace, name, deleted, attempt, Optional.empty());
+        }
+    }
+
+    /** A plugin add event waiting for the worker; the reply slot is completed exactly once. */
+    private record CniAdd(CniAddEvent event, CompletableFuture<PluginEventServer.Reply> reply) {}
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -48,6 +63,8 @@ public final class AmbientPodController implements AutoCloseable {
     private final NetnsResolver resolver;
     private final Duration retryDelay;
     private final boolean reconcileRules;
+    private final CniPodSource cniPods;
+    private final Function<String, Path> netnsPath;
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
     /** Pods added or adopted in this run; only the worker thread touches it. */
     private final Set<String> known = new HashSet<>();
@@ -70,6 +87,24 @@ public final class AmbientPodController implements AutoCloseable {
             NetnsResolver resolver,
             Duration retryDelay,
             boolean reconcileRules) {
+        this(client, nodeName, policy, dataplane, resolver, retryDelay, reconcileRules, Path::of);
+    }
+
+    /**
+     * {@code netnsPath} maps the netns path the runtime gave the plugin to where this process sees it
+     * (a containerised agent sees the host's {@code /var/run/netns} and {@code /proc} under {@code /host}).
+     */
+    public AmbientPodController(
+            KubernetesClient client,
+            String nodeName,
+            EnrolmentPolicy policy,
+            MeshDataplane dataplane,
+            NetnsResolver resolver,
+            Duration retryDelay,
+            boolean reconcileRules,
+            Function<String, Path> netnsPath) {
+        this.cniPods = new CniPodSource(client);
+        this.netnsPath = netnsPath;
         this.reconcileRules = reconcileRules;
         this.client = client;
         this.nodeName = nodeName;
@@ -192,6 +227,19 @@ public final class AmbientPodController implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            if (w.cniAdd().isPresent()) {
+                try {
+                    w.cniAdd()
+                            .get()
+                            .reply()
+                            .complete(processCniAdd(w.cniAdd().get().event()));
+                } catch (RuntimeException e) {
+                    w.cniAdd().get().reply().complete(new PluginEventServer.Reply(500, "internal error: " + e));
+                } finally {
+                    finished();
+                }
+                continue;
+            }
             try {
                 boolean done = process(w);
                 if (!done) {
@@ -221,6 +269,71 @@ public final class AmbientPodController implements AutoCloseable {
         retries.schedule(() -> submit(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Answers a plugin add event (the CNI ADD of a new sandbox) once the pod is captured, or at once when
+     * the pod is not ambient. Runs on the worker like every other change, so the set of known pods keeps a
+     * single writer and an informer event for the same pod is handled strictly before or after it.
+     * Blocks until the worker has answered or {@code timeout} passed (then the plugin fails the ADD and
+     * the runtime retries; the worker still finishes the work).
+     */
+    public PluginEventServer.Reply handleCniAdd(CniAddEvent event, Duration timeout) {
+        CompletableFuture<PluginEventServer.Reply> reply = new CompletableFuture<>();
+        submit(new Work(
+                event.podNamespace(), event.podName(), Optional.empty(), 1, Optional.of(new CniAdd(event, reply))));
+        try {
+            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new PluginEventServer.Reply(503, "pod not captured within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PluginEventServer.Reply(503, "interrupted");
+        } catch (ExecutionException e) {
+            return new PluginEventServer.Reply(500, String.valueOf(e.getCause()));
+        }
+    }
+
+    private PluginEventServer.Reply processCniAdd(CniAddEvent event) {
+        String who = event.podNamespace() + "/" + event.podName();
+        Optional<Pod> pod = Optional.ofNullable(pods.getStore().getByKey(who))
+                .or(() -> cniPods.pod(event.podNamespace(), event.podName()));
+        if (pod.isEmpty()) {
+            return new PluginEventServer.Reply(500, "pod " + who + " not found");
+        }
+        Map<String, String> nsLabels = Optional.ofNullable(namespaces.getStore().getByKey(event.podNamespace()))
+                .or(() -> cniPods.namespace(event.podNamespace()))
+                .map(ns -> ns.getMetadata().getLabels())
+                .orElse(Map.of());
+        PodView fromApi = PodViews.from(pod.get());
+        // The pod's status has no IP yet during its sandbox's ADD: the plugin's prevResult is the truth.
+        PodView view = event.ips().isEmpty() ? fromApi : fromApi.withIps(event.ips());
+        EnrolmentPolicy.Decision decision = policy.decide(view, nsLabels == null ? Map.of() : nsLabels);
+        if (!decision.ambient()) {
+            return PluginEventServer.Reply.ok("not ambient: " + decision.reason());
+        }
+        if (known.contains(view.uid())) {
+            return PluginEventServer.Reply.ok("already captured");
+        }
+        Netns netns;
+        try {
+            netns = Netns.open(netnsPath.apply(event.netns()));
+        } catch (IOException | RuntimeException e) {
+            return new PluginEventServer.Reply(500, "cannot open netns " + event.netns() + ": " + e.getMessage());
+        }
+        try {
+            MeshDataplane.AddResult r = dataplane.addPodToMesh(view, netns, serviceAccount(pod.get()));
+            if (r.event() == AnnotationMachine.Event.ADD_SUCCEEDED) {
+                known.add(view.uid());
+                return PluginEventServer.Reply.ok("captured");
+            }
+            return new PluginEventServer.Reply(
+                    500,
+                    "pod " + who + " not captured: "
+                            + r.error().orElse(r.event().toString()));
+        } catch (IOException e) {
+            return new PluginEventServer.Reply(500, "pod " + who + " not captured: " + e.getMessage());
+        }
+    }
+
     /** One decision and its action; false when the work must be retried. */
     private boolean process(Work w) throws IOException {
         if (w.deleted().isPresent()) {
@@ -242,6 +355,10 @@ public final class AmbientPodController implements AutoCloseable {
                 : ns.getMetadata().getLabels();
         EnrolmentPolicy.Decision decision = policy.decide(view, nsLabels);
         MeshAction action = MeshAction.plan(decision, view, known.contains(view.uid()));
+        if (action == MeshAction.ADD && known.contains(view.uid())) {
+            // Captured by a plugin add event moments ago; this informer copy predates its annotation.
+            action = MeshAction.NOTHING;
+        }
         LOG.log(Level.DEBUG, "pod {0}/{1}: {2} -> {3}", w.namespace(), w.name(), decision, action);
         switch (action) {
             case ADD -> {

@@ -4,6 +4,7 @@ import io.ambient4j.cni.netns.Backend;
 import io.ambient4j.cni.netns.CommandRunner;
 import io.ambient4j.cni.netns.HostProbe;
 import io.ambient4j.cni.netns.InpodRules;
+import io.ambient4j.cni.plugin.PluginEventServer;
 import io.ambient4j.cni.rules.IpFamily;
 import io.ambient4j.cni.zds.PodCache;
 import io.ambient4j.cni.zds.ZdsConfig;
@@ -24,12 +25,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
+    /** Below the plugin's own 5 s limit, so the plugin gets the agent's reason rather than a timeout. */
+    private static final Duration CNI_ADD_TIMEOUT = Duration.ofMillis(4500);
+
     private final NetnsExecutor executor;
     private final Netns hostNetns;
     private final ZdsServer zds;
     private final AmbientPodController controller;
     private final WebServer health;
     private final AtomicBoolean ready;
+    private PluginEventServer plugin;
 
     private NodeAgent(
             NetnsExecutor executor,
@@ -97,7 +102,8 @@ public final class NodeAgent implements AutoCloseable {
                 dataplane,
                 new ProcNetnsResolver(config.procRoot(), hostNetns.inode()),
                 Duration.ofSeconds(1),
-                config.reconcileOnStartup());
+                config.reconcileOnStartup(),
+                config::netnsPath);
         AtomicBoolean ready = new AtomicBoolean();
         WebServer health = WebServer.builder()
                 .port(config.healthPort())
@@ -118,6 +124,8 @@ public final class NodeAgent implements AutoCloseable {
                 throw new IOException("pods and namespaces not handled within " + INITIAL_SYNC);
             }
             zds.start();
+            agent.plugin = PluginEventServer.start(
+                    config.pluginEventSocket(), e -> controller.handleCniAdd(e, CNI_ADD_TIMEOUT), status -> {});
         } catch (IOException | RuntimeException e) {
             agent.close();
             throw e;
@@ -148,6 +156,9 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ready.set(false);
+        if (plugin != null) {
+            plugin.close();
+        }
         health.stop();
         controller.close();
         zds.close();

@@ -93,20 +93,10 @@ class NodeAgentTest {
         env.put("AMBIENT_IPV6", "false");
         env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
         env.put("AMBIENT4J_HEALTH_PORT", "0");
+        env.put("AMBIENT4J_METRICS_PORT", "0");
+        env.put("AMBIENT4J_CNI_AGENT_RUN_DIR", dir.resolve("run").toString());
         AgentConfig base = AgentConfig.fromEnv(env);
-        AgentConfig config = new AgentConfig(
-                base.nodeName(),
-                base.systemNamespace(),
-                base.dnsCapture(),
-                base.ipv6(),
-                base.reconcileOnStartup(),
-                base.nativeNftables(),
-                base.excludedNamespaces(),
-                base.zdsSocket(),
-                Path.of("/var/run/netns", lab.node),
-                proc,
-                base.healthPort(),
-                base.kubeletUid());
+        AgentConfig config = base.withHost(Path.of("/var/run/netns", lab.node), proc);
 
         agent = NodeAgent.start(config, client, new KubePodAnnotator(client, false));
         assertThat(lab.in(lab.node, "iptables-save", "-t", "nat")).contains("-A POSTROUTING -j ISTIO_POSTRT");
@@ -212,19 +202,9 @@ class NodeAgentTest {
         env.put("AMBIENT_IPV6", "false");
         env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
         env.put("AMBIENT4J_HEALTH_PORT", "0");
+        env.put("AMBIENT4J_METRICS_PORT", "0");
+        env.put("AMBIENT4J_CNI_AGENT_RUN_DIR", dir.resolve("run").toString());
         AgentConfig base = AgentConfig.fromEnv(env);
-        return new AgentConfig(
-                base.nodeName(),
-                base.systemNamespace(),
-                base.dnsCapture(),
-                base.ipv6(),
-                base.reconcileOnStartup(),
-                base.nativeNftables(),
-                base.excludedNamespaces(),
-                base.zdsSocket(),
-                Path.of("/var/run/netns", lab.node),
-                proc,
-                base.healthPort(),
-                base.kubeletUid());
+        return base.withHost(Path.of("/var/run/netns", lab.node), proc);
     }
 }
