@@ -67,13 +67,7 @@ public final class CniAddBench {
                         .create();
             }
             client.pods().inNamespace("plain").resource(pod("plain", "web")).create();
-            Map<String, String> env = new HashMap<>();
-            env.put("NODE_NAME", "node1");
-            env.put("AMBIENT_IPV6", "false");
-            env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
-            env.put("AMBIENT4J_HEALTH_PORT", "0");
-            env.put("AMBIENT4J_METRICS_PORT", "0");
-            env.put("AMBIENT4J_CNI_AGENT_RUN_DIR", dir.resolve("run").toString());
+            Map<String, String> env = AgentTestEnv.of(dir);
             AgentConfig config = AgentConfig.fromEnv(env)
                     .withHost(Path.of("/var/run/netns", lab.node), Files.createDirectories(dir.resolve("proc")));
             try (NodeAgent agent = NodeAgent.start(config, client, new KubePodAnnotator(client, false));

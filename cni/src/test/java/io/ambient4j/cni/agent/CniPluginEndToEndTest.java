@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,13 +91,7 @@ class CniPluginEndToEndTest {
     }
 
     private AgentConfig config() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("NODE_NAME", "node1");
-        env.put("AMBIENT_IPV6", "false");
-        env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
-        env.put("AMBIENT4J_HEALTH_PORT", "0");
-        env.put("AMBIENT4J_METRICS_PORT", "0");
-        env.put("AMBIENT4J_CNI_AGENT_RUN_DIR", dir.resolve("run").toString());
+        Map<String, String> env = AgentTestEnv.of(dir);
         return AgentConfig.fromEnv(env)
                 .withHost(Path.of("/var/run/netns", lab.node), Files.createDirectories(dir.resolve("proc")));
     }
@@ -235,5 +228,50 @@ class CniPluginEndToEndTest {
                 PluginProcess.addConfig(dir.resolve("run"), NetnsLab.ip(14)));
         assertThat(retried.exit()).as(retried.stdout()).isZero();
         assertThat(lab.in(podNs, "iptables-save")).contains("ISTIO_OUTPUT");
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.List<Map<String, Object>> chain() throws Exception {
+        Path file = dir.resolve("net.d").resolve("10-bridge.conflist");
+        return (java.util.List<Map<String, Object>>)
+                io.ambient4j.cni.plugin.CniConfigs.parse(file.toString(), Files.readAllBytes(file))
+                        .get("plugins");
+    }
+
+    @Test
+    void C030_sigtermLeavesPluginConfigAndRulesWhileTheDaemonSetExists() throws Exception {
+        agent = NodeAgent.start(config(), client, new KubePodAnnotator(client, false));
+        assertThat(agent.installed()).isTrue();
+        assertThat(chain()).last().satisfies(p -> assertThat(p).containsEntry("type", "istio-cni"));
+        assertThat(dir.resolve("bin").resolve("istio-cni")).isExecutable();
+        client.apps()
+                .daemonSets()
+                .inNamespace("istio-system")
+                .resource(new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder()
+                        .withNewMetadata()
+                        .withName("istio-cni-node")
+                        .withNamespace("istio-system")
+                        .endMetadata()
+                        .build())
+                .create();
+
+        agent.shutdown(client, "istio-system");
+        agent = null;
+        assertThat(chain()).last().satisfies(p -> assertThat(p).containsEntry("type", "istio-cni"));
+        assertThat(dir.resolve("bin").resolve("istio-cni")).isExecutable();
+        assertThat(lab.in(lab.node, "iptables-save", "-t", "nat")).contains("-A POSTROUTING -j ISTIO_POSTRT");
+    }
+
+    @Test
+    void C030_sigtermAfterTheDaemonSetIsDeletedUninstalls() throws Exception {
+        agent = NodeAgent.start(config(), client, new KubePodAnnotator(client, false));
+        assertThat(chain()).hasSize(3);
+
+        agent.shutdown(client, "istio-system");
+        agent = null;
+        assertThat(chain()).extracting(p -> p.get("type")).containsExactly("bridge", "portmap");
+        assertThat(dir.resolve("bin").resolve("istio-cni")).doesNotExist();
+        assertThat(lab.in(lab.node, "iptables-save", "-t", "nat")).doesNotContain("ISTIO_POSTRT");
+        assertThat(lab.in(lab.node, "ipset", "list", "-n")).doesNotContain("istio-inpod-probes-v4");
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,13 +88,7 @@ class NodeAgentTest {
                 "0::/kubepods/besteffort/pod" + pod.getMetadata().getUid() + "/c0\n");
         Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
 
-        Map<String, String> env = new HashMap<>();
-        env.put("NODE_NAME", "node1");
-        env.put("AMBIENT_IPV6", "false");
-        env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
-        env.put("AMBIENT4J_HEALTH_PORT", "0");
-        env.put("AMBIENT4J_METRICS_PORT", "0");
-        env.put("AMBIENT4J_CNI_AGENT_RUN_DIR", dir.resolve("run").toString());
+        Map<String, String> env = AgentTestEnv.of(dir);
         AgentConfig base = AgentConfig.fromEnv(env);
         AgentConfig config = base.withHost(Path.of("/var/run/netns", lab.node), proc);
 
@@ -196,14 +190,8 @@ class NodeAgentTest {
                 .build();
     }
 
-    private AgentConfig config(Path proc) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NODE_NAME", "node1");
-        env.put("AMBIENT_IPV6", "false");
-        env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
-        env.put("AMBIENT4J_HEALTH_PORT", "0");
-        env.put("AMBIENT4J_METRICS_PORT", "0");
-        env.put("AMBIENT4J_CNI_AGENT_RUN_DIR", dir.resolve("run").toString());
+    private AgentConfig config(Path proc) throws IOException {
+        Map<String, String> env = AgentTestEnv.of(dir);
         AgentConfig base = AgentConfig.fromEnv(env);
         return base.withHost(Path.of("/var/run/netns", lab.node), proc);
     }
