@@ -10,15 +10,19 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -46,15 +51,14 @@ public final class AmbientPodController implements AutoCloseable {
         Optional<Netns> open(PodView pod) throws IOException;
     }
 
-    private record Work(
-            String namespace, String name, Optional<PodView> deleted, int attempt, Optional<CniAdd> cniAdd) {
+    private record Work(String namespace, String name, Optional<PodView> deleted, int attempt, Optional<Job> job) {
         Work(String namespace, String name, Optional<PodView> deleted, int attempt) {
             this(namespace, name, deleted, attempt, Optional.empty());
         }
     }
 
-    /** A plugin add event waiting for the worker; the reply slot is completed exactly once. */
-    private record CniAdd(CniAddEvent event, CompletableFuture<PluginEventServer.Reply> reply) {}
+    /** Work run on the worker thread for a caller that waits; the result slot is completed exactly once. */
+    private record Job(Callable<?> action, CompletableFuture<Object> done) {}
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -66,8 +70,8 @@ public final class AmbientPodController implements AutoCloseable {
     private final CniPodSource cniPods;
     private final Function<String, Path> netnsPath;
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
-    /** Pods added or adopted in this run; only the worker thread touches it. */
-    private final Set<String> known = new HashSet<>();
+    /** Pods added or adopted in this run, with their IPs; only the worker writes it. */
+    private final Map<String, List<String>> known = new ConcurrentHashMap<>();
     /** Work queued or running; lets start-up wait until the initial pod list has been handled. */
     private final AtomicInteger outstanding = new AtomicInteger();
 
@@ -75,6 +79,7 @@ public final class AmbientPodController implements AutoCloseable {
     private final Condition idle = idleLock.newCondition();
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+    private volatile Consumer<String> podEvents = type -> {};
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Namespace> namespaces;
     private Thread worker;
@@ -114,6 +119,11 @@ public final class AmbientPodController implements AutoCloseable {
         this.retryDelay = retryDelay;
     }
 
+    /** Counts pod watch events by type ({@code add}, {@code update}, {@code delete}); set before start(). */
+    public void countPodEvents(Consumer<String> counter) {
+        this.podEvents = counter;
+    }
+
     /** Starts both informers and the worker. */
     public void start() {
         namespaces = client.namespaces().inform(new ResourceEventHandler<>() {
@@ -138,16 +148,19 @@ public final class AmbientPodController implements AutoCloseable {
         pods = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
+                podEvents.accept("add");
                 enqueue(pod);
             }
 
             @Override
             public void onUpdate(Pod oldPod, Pod pod) {
+                podEvents.accept("update");
                 enqueue(pod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknownFinalState) {
+                podEvents.accept("delete");
                 if (onThisNode(pod)) {
                     submit(new Work(
                             pod.getMetadata().getNamespace(),
@@ -208,6 +221,17 @@ public final class AmbientPodController implements AutoCloseable {
         }
     }
 
+    /** The IPs of every pod this agent has in the mesh; consistent when called from {@link #onWorker}. */
+    public Set<InetAddress> meshedIps() {
+        Set<InetAddress> ips = new HashSet<>();
+        for (List<String> podIps : known.values()) {
+            for (String ip : podIps) {
+                ips.add(InetAddress.ofLiteral(ip));
+            }
+        }
+        return Set.copyOf(ips);
+    }
+
     private void enqueueNamespace(String namespace) {
         if (pods == null) {
             return;
@@ -227,14 +251,12 @@ public final class AmbientPodController implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (w.cniAdd().isPresent()) {
+            if (w.job().isPresent()) {
+                Job job = w.job().get();
                 try {
-                    w.cniAdd()
-                            .get()
-                            .reply()
-                            .complete(processCniAdd(w.cniAdd().get().event()));
-                } catch (RuntimeException e) {
-                    w.cniAdd().get().reply().complete(new PluginEventServer.Reply(500, "internal error: " + e));
+                    job.done().complete(job.action().call());
+                } catch (Exception e) {
+                    job.done().completeExceptionally(e);
                 } finally {
                     finished();
                 }
@@ -277,19 +299,29 @@ public final class AmbientPodController implements AutoCloseable {
      * the runtime retries; the worker still finishes the work).
      */
     public PluginEventServer.Reply handleCniAdd(CniAddEvent event, Duration timeout) {
-        CompletableFuture<PluginEventServer.Reply> reply = new CompletableFuture<>();
-        submit(new Work(
-                event.podNamespace(), event.podName(), Optional.empty(), 1, Optional.of(new CniAdd(event, reply))));
         try {
-            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return onWorker(() -> processCniAdd(event), timeout);
         } catch (TimeoutException e) {
             return new PluginEventServer.Reply(503, "pod not captured within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new PluginEventServer.Reply(503, "interrupted");
         } catch (ExecutionException e) {
-            return new PluginEventServer.Reply(500, String.valueOf(e.getCause()));
+            return new PluginEventServer.Reply(500, "internal error: " + e.getCause());
         }
+    }
+
+    /**
+     * Runs {@code action} on the worker, between two pieces of pod work, and waits for its result: how
+     * anything outside the worker reads or changes what the worker owns (the set of meshed pods).
+     */
+    public <T> T onWorker(Callable<T> action, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        submit(new Work("", "", Optional.empty(), 1, Optional.of(new Job(action, done))));
+        @SuppressWarnings("unchecked")
+        T result = (T) done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return result;
     }
 
     private PluginEventServer.Reply processCniAdd(CniAddEvent event) {
@@ -310,7 +342,7 @@ public final class AmbientPodController implements AutoCloseable {
         if (!decision.ambient()) {
             return PluginEventServer.Reply.ok("not ambient: " + decision.reason());
         }
-        if (known.contains(view.uid())) {
+        if (known.containsKey(view.uid())) {
             return PluginEventServer.Reply.ok("already captured");
         }
         Netns netns;
@@ -322,7 +354,7 @@ public final class AmbientPodController implements AutoCloseable {
         try {
             MeshDataplane.AddResult r = dataplane.addPodToMesh(view, netns, serviceAccount(pod.get()));
             if (r.event() == AnnotationMachine.Event.ADD_SUCCEEDED) {
-                known.add(view.uid());
+                known.put(view.uid(), view.ips());
                 return PluginEventServer.Reply.ok("captured");
             }
             return new PluginEventServer.Reply(
@@ -354,8 +386,8 @@ public final class AmbientPodController implements AutoCloseable {
                 ? Map.of()
                 : ns.getMetadata().getLabels();
         EnrolmentPolicy.Decision decision = policy.decide(view, nsLabels);
-        MeshAction action = MeshAction.plan(decision, view, known.contains(view.uid()));
-        if (action == MeshAction.ADD && known.contains(view.uid())) {
+        MeshAction action = MeshAction.plan(decision, view, known.containsKey(view.uid()));
+        if (action == MeshAction.ADD && known.containsKey(view.uid())) {
             // Captured by a plugin add event moments ago; this informer copy predates its annotation.
             action = MeshAction.NOTHING;
         }
@@ -371,13 +403,13 @@ public final class AmbientPodController implements AutoCloseable {
                                 .event()
                         == AnnotationMachine.Event.ADD_SUCCEEDED;
                 if (added) {
-                    known.add(view.uid());
+                    known.put(view.uid(), view.ips());
                 }
                 return added;
             }
             case ADOPT -> {
                 dataplane.adoptEnrolledPod(view, resolver.open(view), serviceAccount(pod), reconcileRules);
-                known.add(view.uid());
+                known.put(view.uid(), view.ips());
                 return true;
             }
             case REMOVE -> {

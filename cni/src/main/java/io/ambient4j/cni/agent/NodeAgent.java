@@ -4,6 +4,7 @@ import io.ambient4j.cni.netns.Backend;
 import io.ambient4j.cni.netns.CommandRunner;
 import io.ambient4j.cni.netns.HostProbe;
 import io.ambient4j.cni.netns.InpodRules;
+import io.ambient4j.cni.netns.IptablesDetector;
 import io.ambient4j.cni.plugin.CniInstaller;
 import io.ambient4j.cni.plugin.PluginEventServer;
 import io.ambient4j.cni.rules.IpFamily;
@@ -13,10 +14,17 @@ import io.ambient4j.cni.zds.ZdsServer;
 import io.ambient4j.common.net.Netns;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,6 +47,7 @@ public final class NodeAgent implements AutoCloseable {
     private final AtomicBoolean ready;
     private PluginEventServer plugin;
     private CniInstaller installer;
+    private WebServer metricsServer;
     private HostProbe probe;
     private boolean ipv6;
 
@@ -94,6 +103,10 @@ public final class NodeAgent implements AutoCloseable {
             throws IOException {
         Backend backend = config.nativeNftables() ? Backend.NFTABLES : Backend.IPTABLES;
         CommandRunner runner = new CommandRunner(executor, Duration.ofSeconds(10));
+        if (backend == Backend.IPTABLES) {
+            // Once, on the host; pods then use the same implementation (ambient-spec §6.2).
+            runner = runner.withIptables(IptablesDetector.detect(runner, hostNetns));
+        }
         HostProbe hostProbe = new HostProbe(runner, hostNetns, backend, config.kubeletUid());
         hostProbe.ensure(IpFamily.V4);
         if (config.ipv6()) {
@@ -110,6 +123,9 @@ public final class NodeAgent implements AutoCloseable {
                 Duration.ofSeconds(1),
                 config.reconcileOnStartup(),
                 config::netnsPath);
+        AgentMetrics metrics = new AgentMetrics();
+        metrics.ztunnelConnections(zds::connectionCount);
+        controller.countPodEvents(metrics::reconcileEvent);
         AtomicBoolean ready = new AtomicBoolean();
         AtomicReference<NodeAgent> agentRef = new AtomicReference<>();
         WebServer health = WebServer.builder()
@@ -123,7 +139,16 @@ public final class NodeAgent implements AutoCloseable {
                 }))
                 .build()
                 .start();
+        WebServer metricsServer = WebServer.builder()
+                .port(config.metricsPort())
+                .routing(r -> r.get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(metrics.render());
+                }))
+                .build()
+                .start();
         NodeAgent agent = new NodeAgent(executor, hostNetns, zds, controller, health, ready);
+        agent.metricsServer = metricsServer;
         agent.probe = hostProbe;
         agent.ipv6 = config.ipv6();
         agentRef.set(agent);
@@ -133,16 +158,23 @@ public final class NodeAgent implements AutoCloseable {
             if (!controller.awaitInitialSync(INITIAL_SYNC)) {
                 throw new IOException("pods and namespaces not handled within " + INITIAL_SYNC);
             }
+            pruneProbeSets(controller, hostProbe, config.ipv6());
             zds.start();
             agent.plugin = PluginEventServer.start(
-                    config.pluginEventSocket(), e -> controller.handleCniAdd(e, CNI_ADD_TIMEOUT), status -> {});
+                    config.pluginEventSocket(),
+                    e -> controller.handleCniAdd(e, CNI_ADD_TIMEOUT),
+                    metrics::pluginRequest);
             // The plugin goes in only once its socket answers: a pod started from now on is captured or waits.
             agent.installer = new CniInstaller(config.install(), new CniInstaller.Listener() {
                 @Override
-                public void installed(CniInstaller.Result result) {}
+                public void installed(CniInstaller.Result result) {
+                    metrics.installed(result);
+                }
 
                 @Override
-                public void ready(boolean installed) {}
+                public void ready(boolean installed) {
+                    metrics.installReady(installed);
+                }
             });
             agent.installer.start();
         } catch (IOException | RuntimeException e) {
@@ -152,9 +184,38 @@ public final class NodeAgent implements AutoCloseable {
             agent.close();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during start-up", e);
+        } catch (ExecutionException | TimeoutException e) {
+            agent.close();
+            throw new IOException("pruning the probe ipsets: " + e, e);
         }
         ready.set(true);
         return agent;
+    }
+
+    /**
+     * Drops probe-set entries of pods that left the mesh while no agent ran, once every current pod has
+     * been handled. Runs on the pod worker, so no pod is being added while the set is compared.
+     */
+    private static void pruneProbeSets(AmbientPodController controller, HostProbe probe, boolean ipv6)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<InetAddress> removed = controller.onWorker(
+                () -> {
+                    Set<InetAddress> keep = controller.meshedIps();
+                    List<InetAddress> gone = new ArrayList<>(probe.prune(IpFamily.V4, keep));
+                    if (ipv6) {
+                        gone.addAll(probe.prune(IpFamily.V6, keep));
+                    }
+                    return gone;
+                },
+                Duration.ofSeconds(30));
+        if (!removed.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "removed stale probe ipset entries {0}", removed);
+        }
+    }
+
+    /** The bound metrics port (useful when configured as 0). */
+    public int metricsPort() {
+        return metricsServer.port();
     }
 
     /** The bound health port (useful when configured as 0). */
@@ -218,6 +279,9 @@ public final class NodeAgent implements AutoCloseable {
             plugin.close();
         }
         health.stop();
+        if (metricsServer != null) {
+            metricsServer.stop();
+        }
         controller.close();
         zds.close();
     }

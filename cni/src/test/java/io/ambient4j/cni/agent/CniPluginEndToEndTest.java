@@ -145,6 +145,20 @@ class CniPluginEndToEndTest {
                 PluginProcess.addConfig(dir.resolve("run"), NetnsLab.ip(10)));
         assertThat(again.exit()).isZero();
         assertThat(ztunnel.received).filteredOn(w -> w.hasAdd()).hasSize(1);
+
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains("istio_cni_plugin_requests_total{response_code=\"200\"} 2")
+                .contains("ztunnel_connected 1")
+                .contains("istio_cni_install_ready 1")
+                .contains("istio_cni_installs_total{result=\"SUCCESS\"} 1")
+                .containsPattern("nodeagent_reconcile_events_total\\{type=\"update\"} [1-9]");
     }
 
     @Test

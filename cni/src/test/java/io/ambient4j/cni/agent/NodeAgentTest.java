@@ -149,7 +149,13 @@ class NodeAgentTest {
                 "0::/kubepods/pod" + web.getMetadata().getUid() + "/c\n");
         Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
 
+        // A pod that left while no agent ran still has its probe entry: start-up must prune it.
+        lab.in(lab.node, "ipset", "create", "istio-inpod-probes-v4", "hash:ip", "family", "inet", "comment");
+        lab.in(lab.node, "ipset", "add", "istio-inpod-probes-v4", NetnsLab.ip(99), "comment", "gone-uid");
         agent = NodeAgent.start(config(proc), client, new KubePodAnnotator(client, false));
+        assertThat(lab.in(lab.node, "ipset", "list", "istio-inpod-probes-v4"))
+                .as("stale entry pruned at start-up")
+                .doesNotContain(NetnsLab.ip(99));
         assertThat(lab.in(podNs, "iptables-save"))
                 .as("rules reconciled on start-up")
                 .contains("ISTIO_PRERT");
