@@ -157,6 +157,11 @@ public record AgentConfig(
      * {@code /var/run/netns} and {@code /proc} are mounted under {@code /host} in the agent's container.
      */
     public Path netnsPath(String runtimePath) {
+        return mapNetnsPath(hostRoot, runtimePath);
+    }
+
+    /** {@link #netnsPath} as a pure function of the host mount root ("" when not containerised). */
+    static Path mapNetnsPath(String hostRoot, String runtimePath) {
         if (hostRoot.isEmpty() || !runtimePath.startsWith("/") || runtimePath.startsWith(hostRoot + "/")) {
             return Path.of(runtimePath);
         }

@@ -204,4 +204,28 @@ class CniPluginProtocolTest {
                         .stdout())
                 .isEqualTo("{\"cniVersion\":\"1.0.0\"}");
     }
+
+    @Test
+    void mutatedStdinNeverCrashesThePlugin() throws Exception {
+        agentAnswers(200, "not ambient");
+        byte[] valid =
+                PluginProcess.addConfig(run, "10.244.0.10").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.Random random = new java.util.Random(4242);
+        tools.jackson.databind.json.JsonMapper json =
+                tools.jackson.databind.json.JsonMapper.builder().build();
+        for (int i = 0; i < 150; i++) {
+            byte[] m = java.util.Arrays.copyOf(valid, 1 + random.nextInt(valid.length));
+            for (int k = random.nextInt(4); k > 0; k--) {
+                String alphabet = "{}[]\\\",:0x\u0000\u00ff";
+                m[random.nextInt(m.length)] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            String input = new String(m, java.nio.charset.StandardCharsets.ISO_8859_1);
+            PluginProcess.Result r = PluginProcess.run(PluginProcess.addEnv("/n", "app", "web"), input);
+            assertThat(r.exit()).as("exit for %s", input).isIn(0, 1);
+            tools.jackson.databind.JsonNode out = json.readTree(r.stdout());
+            assertThat(out.has(r.exit() == 0 ? "cniVersion" : "code"))
+                    .as("output %s for %s", r.stdout(), input)
+                    .isTrue();
+        }
+    }
 }

@@ -69,6 +69,9 @@ public final class PluginProcess {
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // The plugin may exit without reading stdin (e.g. on missing CNI_* variables): a broken pipe,
+            // which a runtime ignores too.
         }
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
