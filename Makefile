@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-istiod
+.PHONY: all build test demo format clean bench-istiod bench-cni
 
 all: build
 
@@ -29,3 +29,7 @@ clean:
 bench-istiod:
 	$(MVN) -pl bench -am install -DskipTests
 	$(MVN) -pl bench exec:exec
+
+## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
+bench-cni:
+	cni/bench-cni.sh $(or $(N),50)
