@@ -95,7 +95,7 @@ public final class AmbientIndex implements ResourceSource {
 
     // ---- outputs
     private final AddressAliases aliases = new AddressAliases();
-    private final OutputTable addresses = new OutputTable(aliases);
+    private final OutputTable addresses = new OutputTable(aliases, AddressAliases::of);
     private final OutputTable authorizations = new OutputTable();
 
     // ---- per-batch dirty sets
@@ -139,6 +139,23 @@ public final class AmbientIndex implements ResourceSource {
      */
     public Set<String> lookup(String alias) {
         return aliases.lookup(alias);
+    }
+
+    /**
+     * On-demand resolution as upstream's address lookup does it: a Workload uid stands for itself, a
+     * Service name ({@code ns/hostname}) for the Service and its current member workloads, anything else is
+     * tried as an alias ({@link #lookup}). Authorization names stand for themselves.
+     */
+    @Override
+    public Set<String> resolve(String typeUrl, String name) {
+        if (!TypeUrls.ADDRESS.equals(typeUrl)) {
+            return ResourceSource.super.resolve(typeUrl, name);
+        }
+        XdsResource r = addresses.get(name);
+        if (r == null) {
+            return lookup(name);
+        }
+        return aliases.withMembers(name);
     }
 
     /** Translation errors by object ({@code Kind/ns/name} → message), for the debug dump. */
