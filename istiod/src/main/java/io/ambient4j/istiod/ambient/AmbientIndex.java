@@ -12,6 +12,7 @@ import io.ambient4j.api.workload.Locality;
 import io.ambient4j.api.workload.Workload;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
 import io.ambient4j.istiod.kube.crd.Gateway;
+import io.ambient4j.istiod.kube.crd.GatewayClass;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
@@ -80,6 +81,7 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, WorkloadEntry> workloadEntries = state.workloadEntries;
     private final Map<String, Set<String>> workloadEntriesByNs = state.workloadEntriesByNs;
     private final Map<String, Gateway> gateways = state.gateways;
+    private final Map<String, Map<String, String>> gatewayClassLabels = state.gatewayClassLabels;
     private final Map<String, Set<String>> slicePods = state.slicePods;
     private final Map<String, String> sliceService = state.sliceService;
     private final Map<String, Set<String>> slicesByPod = state.slicesByPod;
@@ -312,6 +314,21 @@ public final class AmbientIndex implements ResourceSource {
                 put(gateways, k, g, del);
                 dirtyGateways.add(k);
             }
+            case GatewayClass gc -> {
+                String name = gc.getMetadata().getName();
+                Map<String, String> labels =
+                        del ? null : Selectors.orEmpty(gc.getMetadata().getLabels());
+                if (!Objects.equals(labels, gatewayClassLabels.get(name))) {
+                    put(gatewayClassLabels, name, labels, del);
+                    // Every Gateway of the class may change its default traffic type.
+                    for (var g : gateways.entrySet()) {
+                        if (g.getValue().getSpec() != null
+                                && name.equals(g.getValue().getSpec().gatewayClassName)) {
+                            dirtyGateways.add(g.getKey());
+                        }
+                    }
+                }
+            }
             case AuthorizationPolicy ap -> {
                 put(authzPolicies, k, ap, del);
                 if (e.invalid() != null) {
@@ -413,7 +430,11 @@ public final class AmbientIndex implements ResourceSource {
                         sas.add(p.getSpec().getServiceAccountName());
                     }
                 }
-                next = Waypoints.fromGateway(g, sas.stream().distinct().toList(), mesh.network())
+                String className = g.getSpec() == null ? null : g.getSpec().gatewayClassName;
+                Map<String, String> classLabels =
+                        className == null ? Map.of() : gatewayClassLabels.getOrDefault(className, Map.of());
+                next = Waypoints.fromGateway(
+                                g, classLabels, sas.stream().distinct().toList(), mesh.network())
                         .orElse(null);
             }
             Waypoint prev = next == null ? waypoints.remove(k) : waypoints.put(k, next);

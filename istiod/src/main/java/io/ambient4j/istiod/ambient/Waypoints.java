@@ -21,11 +21,20 @@ public final class Waypoints {
 
     private Waypoints() {}
 
+    /** {@link #fromGateway(Gateway, Map, List, String)} for a Gateway whose class carries no labels. */
+    public static Optional<Waypoint> fromGateway(Gateway gw, List<String> serviceAccounts, String network) {
+        return fromGateway(gw, Map.of(), serviceAccounts, network);
+    }
+
     /**
      * The waypoint a Gateway stands for, or empty until {@code status.addresses} is set (a waypoint with no
      * address is not ready and is never bound). A hostname address is preferred over an IP.
+     *
+     * @param classLabels labels of the Gateway's GatewayClass (empty when the class is unknown): its
+     *     {@code istio.io/waypoint-for} is the default traffic type
      */
-    public static Optional<Waypoint> fromGateway(Gateway gw, List<String> serviceAccounts, String network) {
+    public static Optional<Waypoint> fromGateway(
+            Gateway gw, Map<String, String> classLabels, List<String> serviceAccounts, String network) {
         var status = gw.getStatus();
         if (status == null || status.addresses == null || status.addresses.isEmpty()) {
             return Optional.empty();
@@ -62,8 +71,7 @@ public final class Waypoints {
         if (address == null) {
             return Optional.empty();
         }
-        String trafficType = Selectors.orEmpty(gw.getMetadata().getLabels())
-                .getOrDefault(Labels.WAYPOINT_FOR, Labels.TRAFFIC_SERVICE);
+        String trafficType = trafficType(gw.getMetadata().getLabels(), classLabels);
         String from = "Same";
         io.fabric8.kubernetes.api.model.LabelSelector selector = null;
         GatewaySpec spec = gw.getSpec();
@@ -88,6 +96,18 @@ public final class Waypoints {
                 serviceAccounts.stream().sorted().toList(),
                 from,
                 selector));
+    }
+
+    /**
+     * {@code istio.io/waypoint-for}: the Gateway's own label, else its GatewayClass's, else {@code service}.
+     * A label present with any value wins (upstream does not validate it here).
+     */
+    public static String trafficType(Map<String, String> gatewayLabels, Map<String, String> classLabels) {
+        String own = Selectors.orEmpty(gatewayLabels).get(Labels.WAYPOINT_FOR);
+        if (own != null) {
+            return own;
+        }
+        return Selectors.orEmpty(classLabels).getOrDefault(Labels.WAYPOINT_FOR, Labels.TRAFFIC_SERVICE);
     }
 
     /** What an object's {@code istio.io/use-waypoint} label says. */
