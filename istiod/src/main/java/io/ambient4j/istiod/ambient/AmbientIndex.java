@@ -54,6 +54,7 @@ public final class AmbientIndex implements ResourceSource {
 
     private final MeshSettings mesh;
     private final StatusSink statusSink;
+    private final BindingReporter bindings;
     private final List<Consumer<ResourceDelta>> listeners = new CopyOnWriteArrayList<>();
 
     private final IndexState state = new IndexState();
@@ -113,6 +114,7 @@ public final class AmbientIndex implements ResourceSource {
     public AmbientIndex(MeshSettings mesh, StatusSink statusSink) {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.statusSink = Objects.requireNonNull(statusSink, "statusSink");
+        this.bindings = new BindingReporter(statusSink);
         this.assembler = new WorkloadAssembler(state, mesh);
     }
 
@@ -510,6 +512,71 @@ public final class AmbientIndex implements ResourceSource {
         authorizations.replace(source, Map.of(w.namespace() + "/" + a.getName(), a));
     }
 
+    /** Writes {@code istio.io/WaypointBound} for a WorkloadEntry when it changed. */
+    private void reportWorkloadEntryBinding(String k, WorkloadEntry we) {
+        String ns = k.substring(0, k.indexOf('/'));
+        String name = k.substring(k.indexOf('/') + 1);
+        if (we == null || we.getSpec() == null) {
+            bindings.forget(BindingStatus.Target.WORKLOAD_ENTRY, ns, name);
+            return;
+        }
+        var meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(we.getMetadata())
+                .withLabels(WorkloadAssembler.workloadEntryLabels(we))
+                .build();
+        bindings.report(
+                BindingStatus.Target.WORKLOAD_ENTRY,
+                ns,
+                name,
+                Waypoints.workloadCondition(meta, nsLabels(ns), waypoints),
+                carriesBindingCondition(we.getStatus()));
+    }
+
+    /** Writes {@code istio.io/WaypointBound} for a Service or ServiceEntry when it changed. */
+    private void reportServiceBinding(String kind, String k, String ns) {
+        String name = k.substring(k.indexOf('/') + 1);
+        Map<String, String> nsLabels = nsLabels(ns);
+        if (kind.equals("Service")) {
+            Service s = services.get(k);
+            if (s == null) {
+                bindings.forget(BindingStatus.Target.SERVICE, ns, name);
+                return;
+            }
+            boolean carries = s.getStatus() != null
+                    && s.getStatus().getConditions() != null
+                    && s.getStatus().getConditions().stream()
+                            .anyMatch(c -> BindingStatus.CONDITION_TYPE.equals(c.getType()));
+            bindings.report(
+                    BindingStatus.Target.SERVICE,
+                    ns,
+                    name,
+                    Waypoints.serviceCondition(s.getMetadata(), nsLabels, waypoints),
+                    carries);
+        } else {
+            ServiceEntry se = serviceEntries.get(k);
+            if (se == null) {
+                bindings.forget(BindingStatus.Target.SERVICE_ENTRY, ns, name);
+                return;
+            }
+            bindings.report(
+                    BindingStatus.Target.SERVICE_ENTRY,
+                    ns,
+                    name,
+                    Waypoints.serviceCondition(se.getMetadata(), nsLabels, waypoints),
+                    carriesBindingCondition(se.getStatus()));
+        }
+    }
+
+    private static boolean carriesBindingCondition(io.ambient4j.istiod.kube.crd.IstioStatus status) {
+        return status != null
+                && status.conditions != null
+                && status.conditions.stream().anyMatch(c -> BindingStatus.CONDITION_TYPE.equals(c.type));
+    }
+
+    private Map<String, String> nsLabels(String ns) {
+        Namespace n = namespaces.get(ns);
+        return n == null ? Map.of() : Selectors.orEmpty(n.getMetadata().getLabels());
+    }
+
     private void recomputeServices() {
         for (String source : dirtyServiceSources) {
             List<ServiceInfo> next;
@@ -542,6 +609,7 @@ public final class AmbientIndex implements ResourceSource {
                 next = List.of();
                 failed(source, ex);
             }
+            reportServiceBinding(kind, k, ns);
             List<ServiceInfo> prev = next.isEmpty()
                     ? Objects.requireNonNullElse(serviceInfosBySource.remove(source), List.of())
                     : Objects.requireNonNullElse(serviceInfosBySource.put(source, next), List.of());
@@ -789,6 +857,7 @@ public final class AmbientIndex implements ResourceSource {
         dirtyPods.clear();
         for (String k : dirtyWorkloadEntries) {
             WorkloadEntry we = workloadEntries.get(k);
+            reportWorkloadEntryBinding(k, we);
             addresses.replace("WorkloadEntry/" + k, guarded("WorkloadEntry/" + k, () -> {
                 if (we == null || we.getSpec() == null) {
                     return Map.of();
@@ -858,7 +927,12 @@ public final class AmbientIndex implements ResourceSource {
         return Map.copyOf(waypoints);
     }
 
-    /** Last status condition per policy (a copy). */
+    /** Current {@code istio.io/WaypointBound} conditions by {@code TARGET/ns/name} (a copy). */
+    public Map<String, BindingStatus> bindingStatuses() {
+        return bindings.snapshot();
+    }
+
+    /** AuthorizationPolicy conditions by {@code ns/name} (a copy). */
     public Map<String, PolicyStatus> policyStatuses() {
         return Map.copyOf(lastStatus);
     }

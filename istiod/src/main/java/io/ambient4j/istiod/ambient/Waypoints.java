@@ -139,12 +139,50 @@ public final class Waypoints {
         return new UseWaypoint.Named(ns, v);
     }
 
-    /** A binding decision: the waypoint (or null) and, when a requested binding failed, why. */
-    public record Binding(Waypoint waypoint, String error) {
-        static final Binding NONE = new Binding(null, null);
+    /**
+     * A binding decision: the waypoint (or null) and, when a requested binding failed, why (a
+     * {@link BindingStatus} reason and upstream's message).
+     */
+    public record Binding(Waypoint waypoint, String reason, String error) {
+        static final Binding NONE = new Binding(null, null, null);
 
         GatewayAddress address() {
             return waypoint == null ? null : waypoint.address();
+        }
+
+        static Binding notReady(String key) {
+            return new Binding(null, BindingStatus.REASON_NOT_READY, "waypoint \"" + key + "\" is not ready");
+        }
+
+        static Binding denied(String key) {
+            return new Binding(
+                    null,
+                    BindingStatus.REASON_ATTACHMENT_DENIED,
+                    "we are not permitted to attach to waypoint \"" + key + "\" (missing allowedRoutes?)");
+        }
+
+        static Binding unsupported(String key, String trafficType) {
+            return new Binding(
+                    null,
+                    BindingStatus.REASON_UNSUPPORTED_TRAFFIC,
+                    "attempting to bind to traffic type \"" + trafficType + "\" which the waypoint \"" + key
+                            + "\" does not support");
+        }
+
+        /**
+         * The {@code istio.io/WaypointBound} condition for this decision: true when bound (with
+         * {@code boundSuffix} appended to the message), false with the reason when a requested binding failed,
+         * null when no waypoint was asked for.
+         */
+        public BindingStatus condition(long generation, String boundSuffix) {
+            if (waypoint != null) {
+                return new BindingStatus(
+                        true,
+                        BindingStatus.REASON_ACCEPTED,
+                        "Successfully attached to waypoint " + waypoint.key() + boundSuffix,
+                        generation);
+            }
+            return reason == null ? null : new BindingStatus(false, reason, error, generation);
         }
     }
 
@@ -164,12 +202,12 @@ public final class Waypoints {
         if (chosen instanceof UseWaypoint.Named n) {
             Waypoint w = waypoints.get(n.key());
             if (w == null) {
-                return new Binding(null, "waypoint " + n.key() + " is not ready");
+                return Binding.notReady(n.key());
             }
             if (!w.allowsAttachmentFrom(ns, nsLabels)) {
-                return new Binding(null, "waypoint " + n.key() + " does not allow attachment from namespace " + ns);
+                return Binding.denied(n.key());
             }
-            return new Binding(w, null);
+            return new Binding(w, null, null);
         }
         return Binding.NONE;
     }
@@ -185,7 +223,7 @@ public final class Waypoints {
         }
         Binding b = forTarget(meta, nsLabels, waypoints, new boolean[1]);
         if (b.waypoint() != null && !b.waypoint().servesServices()) {
-            return new Binding(null, "waypoint " + b.waypoint().key() + " does not serve service traffic");
+            return Binding.unsupported(b.waypoint().key(), Labels.TRAFFIC_SERVICE);
         }
         return b;
     }
@@ -198,11 +236,37 @@ public final class Waypoints {
         boolean[] fromNs = new boolean[1];
         Binding b = forTarget(meta, nsLabels, waypoints, fromNs);
         if (b.waypoint() != null && !b.waypoint().servesWorkloads()) {
-            return fromNs[0]
-                    ? Binding.NONE
-                    : new Binding(null, "waypoint " + b.waypoint().key() + " does not serve workload traffic");
+            return fromNs[0] ? Binding.NONE : Binding.unsupported(b.waypoint().key(), Labels.TRAFFIC_WORKLOAD);
         }
         return b;
+    }
+
+    /**
+     * The condition for a Service or ServiceEntry, with upstream's note on ingress traffic when bound.
+     *
+     * @return the condition, or null when the object asks for no waypoint
+     */
+    public static BindingStatus serviceCondition(
+            ObjectMeta meta, Map<String, String> nsLabels, Map<String, Waypoint> waypoints) {
+        Binding b = forService(meta, nsLabels, waypoints);
+        boolean[] ingress = ingressUseWaypoint(meta.getLabels(), nsLabels);
+        String suffix = ingress[1]
+                ? ". Ingress traffic will traverse the waypoint"
+                : ingress[0]
+                        ? ". Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label"
+                                + " to true if desired."
+                        : "";
+        return b.condition(generation(meta), suffix);
+    }
+
+    /** The condition for a WorkloadEntry (labels already merged with its spec labels). */
+    public static BindingStatus workloadCondition(
+            ObjectMeta meta, Map<String, String> nsLabels, Map<String, Waypoint> waypoints) {
+        return forWorkload(meta, nsLabels, waypoints).condition(generation(meta), "");
+    }
+
+    private static long generation(ObjectMeta meta) {
+        return meta.getGeneration() == null ? 0 : meta.getGeneration();
     }
 
     /** True when the pod is an instance of a known waypoint (it then never gets a waypoint itself). */

@@ -1,5 +1,6 @@
 package io.ambient4j.istiod.kube;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ambient4j.api.workload.Address;
@@ -181,5 +182,158 @@ class WaypointMockTest {
                 .withName("istio-waypoint")
                 .delete();
         await().atMost(WAIT).until(() -> !workload(uid).hasWaypoint());
+    }
+
+    private static Map<String, Object> boundCondition(List<?> conditions) {
+        if (conditions == null) {
+            return null;
+        }
+        for (Object c : conditions) {
+            if (c instanceof Map<?, ?> m && "istio.io/WaypointBound".equals(m.get("type"))) {
+                Map<String, Object> out = new HashMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), v));
+                return out;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> serviceCondition(String name) {
+        var svc = client.services().inNamespace(NS).withName(name).get();
+        if (svc == null || svc.getStatus() == null || svc.getStatus().getConditions() == null) {
+            return null;
+        }
+        List<Map<String, Object>> conditions = svc.getStatus().getConditions().stream()
+                .map(c -> Map.<String, Object>of(
+                        "type", c.getType(),
+                        "status", c.getStatus(),
+                        "reason", c.getReason(),
+                        "message", c.getMessage()))
+                .toList();
+        return boundCondition(conditions);
+    }
+
+    private Map<String, Object> serviceEntryCondition(String name) {
+        GenericKubernetesResource se = client.genericKubernetesResources(SERVICE_ENTRY)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
+        if (se == null || !(se.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+            return null;
+        }
+        return status.get("conditions") instanceof List<?> l ? boundCondition(l) : null;
+    }
+
+    static final ResourceDefinitionContext SERVICE_ENTRY =
+            ResourceDefinitionContext.fromResourceType(io.ambient4j.istiod.kube.crd.ServiceEntry.class);
+
+    @Test
+    void C047_C094_bindingErrorsAndSuccessAreWrittenAsWaypointBound() {
+        client.services()
+                .inNamespace(NS)
+                .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata()
+                        .withNamespace(NS)
+                        .withName("web")
+                        .addToLabels("istio.io/use-waypoint", "wp")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withClusterIP("10.96.0.30")
+                        .withSelector(Map.of("app", "web"))
+                        .addNewPort()
+                        .withName("http")
+                        .withPort(80)
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        await().atMost(WAIT).until(() -> serviceCondition("web") != null);
+        assertThat(serviceCondition("web"))
+                .containsEntry("status", "False")
+                .containsEntry("reason", "WaypointIsNotReady")
+                .containsEntry("message", "waypoint \"demo/wp\" is not ready");
+
+        // A workload-only waypoint: wrong traffic type for a Service.
+        applyGateway("wp", Map.of("istio.io/waypoint-for", "workload"), "wp.demo.svc.cluster.local");
+        await().atMost(WAIT)
+                .until(() ->
+                        "UnsupportedTrafficType".equals(serviceCondition("web").get("reason")));
+
+        // Serves services now: bound.
+        applyGateway("wp", Map.of("istio.io/waypoint-for", "service"), null);
+        await().atMost(WAIT).until(() -> "True".equals(serviceCondition("web").get("status")));
+        assertThat(serviceCondition("web"))
+                .containsEntry("reason", "WaypointAccepted")
+                .containsEntry("message", "Successfully attached to waypoint demo/wp");
+
+        // A ServiceEntry asking for a waypoint in a namespace that does not allow it.
+        client.genericKubernetesResources(SERVICE_ENTRY)
+                .inNamespace(NS)
+                .resource(new GenericKubernetesResourceBuilder()
+                        .withApiVersion("networking.istio.io/v1")
+                        .withKind("ServiceEntry")
+                        .withNewMetadata()
+                        .withNamespace(NS)
+                        .withName("ext")
+                        .addToLabels("istio.io/use-waypoint", "egress")
+                        .addToLabels("istio.io/use-waypoint-namespace", "istio-egress")
+                        .endMetadata()
+                        .addToAdditionalProperties(
+                                "spec",
+                                Map.of(
+                                        "hosts",
+                                        List.of("api.example.com"),
+                                        "ports",
+                                        List.of(Map.of("number", 443, "name", "tls", "protocol", "TLS")),
+                                        "resolution",
+                                        "DNS"))
+                        .build())
+                .create();
+        await().atMost(WAIT).until(() -> serviceEntryCondition("ext") != null);
+        assertThat(serviceEntryCondition("ext")).containsEntry("reason", "WaypointIsNotReady");
+        GenericKubernetesResource egress = new GenericKubernetesResourceBuilder()
+                .withApiVersion("gateway.networking.k8s.io/v1")
+                .withKind("Gateway")
+                .withNewMetadata()
+                .withNamespace("istio-egress")
+                .withName("egress")
+                .endMetadata()
+                .addToAdditionalProperties(
+                        "spec",
+                        Map.of(
+                                "gatewayClassName",
+                                "istio-waypoint",
+                                "listeners",
+                                List.of(Map.of("name", "mesh", "port", 15008, "protocol", "HBONE"))))
+                .addToAdditionalProperties(
+                        "status",
+                        Map.of(
+                                "addresses",
+                                List.of(Map.of("type", "Hostname", "value", "egress.istio-egress.svc.cluster.local"))))
+                .build();
+        var created = client.genericKubernetesResources(GATEWAY)
+                .inNamespace("istio-egress")
+                .resource(egress)
+                .create();
+        created.getAdditionalProperties()
+                .put("status", egress.getAdditionalProperties().get("status"));
+        client.genericKubernetesResources(GATEWAY)
+                .inNamespace("istio-egress")
+                .resource(created)
+                .updateStatus();
+        await().atMost(WAIT)
+                .until(() ->
+                        "AttachmentDenied".equals(serviceEntryCondition("ext").get("reason")));
+        assertThat(serviceEntryCondition("ext"))
+                .containsEntry("status", "False")
+                .containsEntry(
+                        "message",
+                        "we are not permitted to attach to waypoint \"istio-egress/egress\" (missing allowedRoutes?)");
+
+        // Removing the label removes the condition from the Service; other conditions stay.
+        var web = client.services().inNamespace(NS).withName("web").get();
+        web.getMetadata().getLabels().remove("istio.io/use-waypoint");
+        client.services().inNamespace(NS).resource(web).update();
+        await().atMost(WAIT).until(() -> serviceCondition("web") == null);
     }
 }
