@@ -301,6 +301,20 @@ public final class AmbientController {
                                 "message",
                                 v.message())));
         sb.append(",\"policyStatus\":").append(serialization.asJson(statuses));
+        Map<String, Object> bindings = new TreeMap<>();
+        index.bindingStatuses()
+                .forEach((k, v) -> bindings.put(
+                        k,
+                        Map.of(
+                                "type",
+                                BindingStatus.CONDITION_TYPE,
+                                "status",
+                                v.bound() ? "True" : "False",
+                                "reason",
+                                v.reason(),
+                                "message",
+                                v.message())));
+        sb.append(",\"waypointBound\":").append(serialization.asJson(bindings));
         appendResources(sb, "addresses", index.snapshot(TypeUrls.ADDRESS));
         appendResources(sb, "authorizations", index.snapshot(TypeUrls.AUTHORIZATION));
         return sb.append('}').toString();

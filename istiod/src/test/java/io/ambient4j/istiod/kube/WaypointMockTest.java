@@ -265,6 +265,7 @@ class WaypointMockTest {
         assertThat(serviceCondition("web"))
                 .containsEntry("reason", "WaypointAccepted")
                 .containsEntry("message", "Successfully attached to waypoint demo/wp");
+        assertThat(controller.dumpJson()).contains("\"waypointBound\":{\"SERVICE/demo/web\":");
 
         // A ServiceEntry asking for a waypoint in a namespace that does not allow it.
         client.genericKubernetesResources(SERVICE_ENTRY)
