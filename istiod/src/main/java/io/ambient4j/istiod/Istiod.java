@@ -104,7 +104,13 @@ public final class Istiod implements AutoCloseable {
             var plaintextAds = new DeltaAdsService(hub, Optional.empty());
             var secureAds = new DeltaAdsService(hub, config.xdsAuth() ? Optional.of(authenticator) : Optional.empty());
             var caService = new CaService(
-                    ca::get, authenticator, config.trustDomain(), config.trustedNodeAccounts(), pods, metrics);
+                    ca::get,
+                    authenticator,
+                    config.trustDomain(),
+                    config.trustedNodeAccounts(),
+                    pods,
+                    metrics,
+                    () -> roots.get().published(java.time.Instant.now()));
             List<String> dnsNames = ServingCertificate.defaultDnsNames(config.namespace());
             ServingCertRotator rotator =
                     new ServingCertRotator(ca::get, dnsNames, SERVING_TTL, java.time.Clock.systemUTC());
@@ -146,12 +152,13 @@ public final class Istiod implements AutoCloseable {
                             ca::get,
                             next -> {
                                 MeshCa capped = next.withMaxTtl(config.maxWorkloadCertTtl());
-                                ca.set(capped);
-                                rootExpiry.set(
-                                        capped.root().getNotAfter().toInstant().getEpochSecond());
+                                // Trust first (old and new roots), then sign with the new CA.
                                 java.time.Instant now = java.time.Instant.now();
                                 RootTransition t = roots.updateAndGet(
                                         r -> r.changedTo(capped, now, RootTransition.DEFAULT_PERIOD));
+                                ca.set(capped);
+                                rootExpiry.set(
+                                        capped.root().getNotAfter().toInstant().getEpochSecond());
                                 publisher.republishAll();
                                 t.nextChange(now).ifPresent(publisher::republishAllAt);
                                 rotator.caChanged();

@@ -83,7 +83,9 @@ class CaRotationTest {
                                     .build());
                     var leaf = Pem.decodeCertificate(r.getCertChain(0));
                     leaf.verify(plugged.root().getPublicKey());
-                    assertThat(r.getCertChain(r.getCertChainCount() - 1)).isEqualTo(plugged.rootPem());
+                    // The root bundle in the response also carries the replaced root during the transition.
+                    assertThat(Pem.decodeCertificates(r.getCertChain(r.getCertChainCount() - 1)))
+                            .containsExactly(plugged.root(), Pem.decodeCertificate(oldRoot));
                 } finally {
                     Channels.close(ch);
                 }
