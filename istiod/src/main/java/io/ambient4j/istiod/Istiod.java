@@ -7,6 +7,8 @@ import io.ambient4j.istiod.ca.CaSecrets;
 import io.ambient4j.istiod.ca.CaService;
 import io.ambient4j.istiod.ca.PodIndex;
 import io.ambient4j.istiod.ca.RootCertPublisher;
+import io.ambient4j.istiod.ca.RootTransition;
+import io.ambient4j.istiod.ca.ServingCertRotator;
 import io.ambient4j.istiod.ca.ServingCertificate;
 import io.ambient4j.istiod.ops.Metrics;
 import io.ambient4j.istiod.ops.OpsRoutes;
@@ -41,8 +43,11 @@ public final class Istiod implements AutoCloseable {
      */
     public record Index(ResourceSource source, BooleanSupplier synced, Supplier<String> dumpJson, Runnable stop) {}
 
-    /** istiod's own serving certificate lifetime (capped by the CA's expiry); reissued when the CA changes. */
-    static final Duration SERVING_TTL = Duration.ofDays(365);
+    /**
+     * istiod's own serving certificate lifetime (capped by the CA's expiry); renewed at half-life and at once
+     * when the CA changes.
+     */
+    static final Duration SERVING_TTL = Duration.ofHours(24);
 
     private final IstiodConfig config;
     private final AtomicReference<MeshCa> ca;
@@ -88,8 +93,9 @@ public final class Istiod implements AutoCloseable {
 
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            AtomicReference<RootTransition> roots = new AtomicReference<>(RootTransition.of(ca.get()));
             RootCertPublisher publisher =
-                    new RootCertPublisher(client, () -> ca.get().rootPem()).start();
+                    new RootCertPublisher(client, () -> roots.get().publishedPem(java.time.Instant.now())).start();
             started.add(publisher);
             PodIndex pods = PodIndex.start(client);
             started.add(pods);
@@ -98,9 +104,17 @@ public final class Istiod implements AutoCloseable {
             var plaintextAds = new DeltaAdsService(hub, Optional.empty());
             var secureAds = new DeltaAdsService(hub, config.xdsAuth() ? Optional.of(authenticator) : Optional.empty());
             var caService = new CaService(
-                    ca::get, authenticator, config.trustDomain(), config.trustedNodeAccounts(), pods, metrics);
+                    ca::get,
+                    authenticator,
+                    config.trustDomain(),
+                    config.trustedNodeAccounts(),
+                    pods,
+                    metrics,
+                    () -> roots.get().published(java.time.Instant.now()));
             List<String> dnsNames = ServingCertificate.defaultDnsNames(config.namespace());
-            ServingCertificate.Issued serving = ServingCertificate.issue(ca.get(), dnsNames, SERVING_TTL);
+            ServingCertRotator rotator =
+                    new ServingCertRotator(ca::get, dnsNames, SERVING_TTL, java.time.Clock.systemUTC());
+            ServingCertificate.Issued serving = rotator.issueInitial();
 
             BooleanSupplier ready = () -> index.synced().getAsBoolean() && pods.hasSynced() && publisher.hasSynced();
             Supplier<String> detail = () -> {
@@ -129,6 +143,8 @@ public final class Istiod implements AutoCloseable {
                     serving.chain(),
                     ops));
             started.add(server::stop);
+            rotator.start(fresh -> server.reloadServingCertificate(fresh.key(), fresh.chain()));
+            started.add(rotator);
             CaReloader reloader = new CaReloader(
                             client,
                             config.namespace(),
@@ -136,13 +152,16 @@ public final class Istiod implements AutoCloseable {
                             ca::get,
                             next -> {
                                 MeshCa capped = next.withMaxTtl(config.maxWorkloadCertTtl());
+                                // Trust first (old and new roots), then sign with the new CA.
+                                java.time.Instant now = java.time.Instant.now();
+                                RootTransition t = roots.updateAndGet(
+                                        r -> r.changedTo(capped, now, RootTransition.DEFAULT_PERIOD));
                                 ca.set(capped);
                                 rootExpiry.set(
                                         capped.root().getNotAfter().toInstant().getEpochSecond());
                                 publisher.republishAll();
-                                ServingCertificate.Issued fresh =
-                                        ServingCertificate.issue(capped, dnsNames, SERVING_TTL);
-                                server.reloadServingCertificate(fresh.key(), fresh.chain());
+                                t.nextChange(now).ifPresent(publisher::republishAllAt);
+                                rotator.caChanged();
                             })
                     .start();
             started.add(reloader);

@@ -232,4 +232,87 @@ class AmbientXdsEndToEndTest {
                     .containsExactly("demo/deny-all");
         }
     }
+
+    @Test
+    void S3_1_onDemandClientSubscribesByAliasAndFollowsTheServiceEndpoints() throws Exception {
+        // Wait (through a wildcard client) until the index holds the sample mesh.
+        ManagedChannel plain = Channels.plaintext(istiod.port(IstiodServer.GRPC_XDS));
+        try (AdsClientAccess all = new AdsClientAccess(plain)) {
+            all.wildcard(TypeUrls.ADDRESS);
+            converge(
+                    all,
+                    TypeUrls.ADDRESS,
+                    new java.util.HashMap<>(),
+                    List.of(PRODUCTPAGE, REVIEWS, ZTUNNEL, REVIEWS_SVC, PRODUCTPAGE_SVC));
+        } finally {
+            Channels.close(plain);
+        }
+        try (AdsClientAccess ads = new AdsClientAccess(tls)) {
+            ads.subscribe(TypeUrls.ADDRESS, List.of("*"), List.of("*"));
+            DeltaDiscoveryResponse none = ads.next(TypeUrls.ADDRESS);
+            assertThat(none.getResourcesList()).isEmpty();
+            ads.ack(none);
+            ads.subscribe(TypeUrls.ADDRESS, List.of("/10.96.0.21", "/10.1.2.3"), List.of());
+            DeltaDiscoveryResponse vip = ads.next(TypeUrls.ADDRESS);
+            ads.ack(vip);
+            Map<String, Resource> got =
+                    vip.getResourcesList().stream().collect(Collectors.toMap(Resource::getName, r -> r));
+            assertThat(got).containsOnlyKeys(REVIEWS_SVC, REVIEWS);
+            assertThat(got.get(REVIEWS_SVC).getAliasesList()).containsExactly("/10.96.0.21");
+            assertThat(got.get(REVIEWS).getAliasesList()).containsExactly("/10.244.0.12");
+            assertThat(vip.getRemovedResourcesList()).as("unknown alias").containsExactly("/10.1.2.3");
+
+            // A pod alias stands for the workload alone.
+            ads.subscribe(TypeUrls.ADDRESS, List.of("/10.244.0.11"), List.of());
+            DeltaDiscoveryResponse byPodIp = ads.next(TypeUrls.ADDRESS);
+            assertThat(byPodIp.getResourcesList()).extracting(Resource::getName).containsExactly(PRODUCTPAGE);
+            ads.ack(byPodIp);
+
+            // A new endpoint behind the subscribed VIP arrives as a delta; the ztunnel pod (not asked for) does not.
+            Pod second = client.pods()
+                    .inNamespace("demo")
+                    .withName("reviews-v1-5f9c6b8d7c-9hwtd")
+                    .get();
+            second.getMetadata().setName("reviews-v2-7d8f9c6b5a-k4p2z");
+            second.getMetadata().setUid("reviews-v2-uid");
+            second.getMetadata().setResourceVersion(null);
+            second.getStatus().setPodIP("10.244.0.13");
+            second.getStatus().getPodIPs().getFirst().setIp("10.244.0.13");
+            client.pods().inNamespace("demo").resource(second).create();
+            Pod ztunnel = client.pods()
+                    .inNamespace("istio-system")
+                    .withName("ztunnel-7xk2p")
+                    .get();
+            ztunnel.getMetadata().getLabels().put("touched", "yes");
+            client.pods().inNamespace("istio-system").resource(ztunnel).update();
+            String reviewsV2 = "Kubernetes//Pod/demo/reviews-v2-7d8f9c6b5a-k4p2z";
+            Map<String, Resource> later = new java.util.HashMap<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                DeltaDiscoveryResponse r = ads.poll(TypeUrls.ADDRESS);
+                if (r != null) {
+                    r.getResourcesList().forEach(x -> later.put(x.getName(), x));
+                    ads.ack(r);
+                }
+                return later.containsKey(reviewsV2);
+            });
+            assertThat(later.get(reviewsV2).getAliasesList()).containsExactly("/10.244.0.13");
+            assertThat(later).doesNotContainKey(ZTUNNEL);
+
+            // Deleting a followed pod removes it.
+            client.pods()
+                    .inNamespace("demo")
+                    .withName("reviews-v1-5f9c6b8d7c-9hwtd")
+                    .delete();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                DeltaDiscoveryResponse r = ads.poll(TypeUrls.ADDRESS);
+                if (r != null) {
+                    r.getResourcesList().forEach(x -> later.put(x.getName(), x));
+                    ads.ack(r);
+                    return r.getRemovedResourcesList().contains(REVIEWS);
+                }
+                return false;
+            });
+            assertThat(later).doesNotContainKey(ZTUNNEL);
+        }
+    }
 }

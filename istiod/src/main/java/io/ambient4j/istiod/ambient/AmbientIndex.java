@@ -12,6 +12,7 @@ import io.ambient4j.api.workload.Locality;
 import io.ambient4j.api.workload.Workload;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
 import io.ambient4j.istiod.kube.crd.Gateway;
+import io.ambient4j.istiod.kube.crd.GatewayClass;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
@@ -53,6 +54,7 @@ public final class AmbientIndex implements ResourceSource {
 
     private final MeshSettings mesh;
     private final StatusSink statusSink;
+    private final BindingReporter bindings;
     private final List<Consumer<ResourceDelta>> listeners = new CopyOnWriteArrayList<>();
 
     private final IndexState state = new IndexState();
@@ -80,6 +82,7 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, WorkloadEntry> workloadEntries = state.workloadEntries;
     private final Map<String, Set<String>> workloadEntriesByNs = state.workloadEntriesByNs;
     private final Map<String, Gateway> gateways = state.gateways;
+    private final Map<String, Map<String, String>> gatewayClassLabels = state.gatewayClassLabels;
     private final Map<String, Set<String>> slicePods = state.slicePods;
     private final Map<String, String> sliceService = state.sliceService;
     private final Map<String, Set<String>> slicesByPod = state.slicesByPod;
@@ -95,7 +98,7 @@ public final class AmbientIndex implements ResourceSource {
 
     // ---- outputs
     private final AddressAliases aliases = new AddressAliases();
-    private final OutputTable addresses = new OutputTable(aliases);
+    private final OutputTable addresses = new OutputTable(aliases, AddressAliases::of);
     private final OutputTable authorizations = new OutputTable();
 
     // ---- per-batch dirty sets
@@ -111,6 +114,7 @@ public final class AmbientIndex implements ResourceSource {
     public AmbientIndex(MeshSettings mesh, StatusSink statusSink) {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.statusSink = Objects.requireNonNull(statusSink, "statusSink");
+        this.bindings = new BindingReporter(statusSink);
         this.assembler = new WorkloadAssembler(state, mesh);
     }
 
@@ -139,6 +143,23 @@ public final class AmbientIndex implements ResourceSource {
      */
     public Set<String> lookup(String alias) {
         return aliases.lookup(alias);
+    }
+
+    /**
+     * On-demand resolution as upstream's address lookup does it: a Workload uid stands for itself, a
+     * Service name ({@code ns/hostname}) for the Service and its current member workloads, anything else is
+     * tried as an alias ({@link #lookup}). Authorization names stand for themselves.
+     */
+    @Override
+    public Set<String> resolve(String typeUrl, String name) {
+        if (!TypeUrls.ADDRESS.equals(typeUrl)) {
+            return ResourceSource.super.resolve(typeUrl, name);
+        }
+        XdsResource r = addresses.get(name);
+        if (r == null) {
+            return lookup(name);
+        }
+        return aliases.withMembers(name);
     }
 
     /** Translation errors by object ({@code Kind/ns/name} → message), for the debug dump. */
@@ -295,6 +316,21 @@ public final class AmbientIndex implements ResourceSource {
                 put(gateways, k, g, del);
                 dirtyGateways.add(k);
             }
+            case GatewayClass gc -> {
+                String name = gc.getMetadata().getName();
+                Map<String, String> labels =
+                        del ? null : Selectors.orEmpty(gc.getMetadata().getLabels());
+                if (!Objects.equals(labels, gatewayClassLabels.get(name))) {
+                    put(gatewayClassLabels, name, labels, del);
+                    // Every Gateway of the class may change its default traffic type.
+                    for (var g : gateways.entrySet()) {
+                        if (g.getValue().getSpec() != null
+                                && name.equals(g.getValue().getSpec().gatewayClassName)) {
+                            dirtyGateways.add(g.getKey());
+                        }
+                    }
+                }
+            }
             case AuthorizationPolicy ap -> {
                 put(authzPolicies, k, ap, del);
                 if (e.invalid() != null) {
@@ -396,7 +432,11 @@ public final class AmbientIndex implements ResourceSource {
                         sas.add(p.getSpec().getServiceAccountName());
                     }
                 }
-                next = Waypoints.fromGateway(g, sas.stream().distinct().toList(), mesh.network())
+                String className = g.getSpec() == null ? null : g.getSpec().gatewayClassName;
+                Map<String, String> classLabels =
+                        className == null ? Map.of() : gatewayClassLabels.getOrDefault(className, Map.of());
+                next = Waypoints.fromGateway(
+                                g, classLabels, sas.stream().distinct().toList(), mesh.network())
                         .orElse(null);
             }
             Waypoint prev = next == null ? waypoints.remove(k) : waypoints.put(k, next);
@@ -472,6 +512,71 @@ public final class AmbientIndex implements ResourceSource {
         authorizations.replace(source, Map.of(w.namespace() + "/" + a.getName(), a));
     }
 
+    /** Writes {@code istio.io/WaypointBound} for a WorkloadEntry when it changed. */
+    private void reportWorkloadEntryBinding(String k, WorkloadEntry we) {
+        String ns = k.substring(0, k.indexOf('/'));
+        String name = k.substring(k.indexOf('/') + 1);
+        if (we == null || we.getSpec() == null) {
+            bindings.forget(BindingStatus.Target.WORKLOAD_ENTRY, ns, name);
+            return;
+        }
+        var meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(we.getMetadata())
+                .withLabels(WorkloadAssembler.workloadEntryLabels(we))
+                .build();
+        bindings.report(
+                BindingStatus.Target.WORKLOAD_ENTRY,
+                ns,
+                name,
+                Waypoints.workloadCondition(meta, nsLabels(ns), waypoints),
+                carriesBindingCondition(we.getStatus()));
+    }
+
+    /** Writes {@code istio.io/WaypointBound} for a Service or ServiceEntry when it changed. */
+    private void reportServiceBinding(String kind, String k, String ns) {
+        String name = k.substring(k.indexOf('/') + 1);
+        Map<String, String> nsLabels = nsLabels(ns);
+        if (kind.equals("Service")) {
+            Service s = services.get(k);
+            if (s == null) {
+                bindings.forget(BindingStatus.Target.SERVICE, ns, name);
+                return;
+            }
+            boolean carries = s.getStatus() != null
+                    && s.getStatus().getConditions() != null
+                    && s.getStatus().getConditions().stream()
+                            .anyMatch(c -> BindingStatus.CONDITION_TYPE.equals(c.getType()));
+            bindings.report(
+                    BindingStatus.Target.SERVICE,
+                    ns,
+                    name,
+                    Waypoints.serviceCondition(s.getMetadata(), nsLabels, waypoints),
+                    carries);
+        } else {
+            ServiceEntry se = serviceEntries.get(k);
+            if (se == null) {
+                bindings.forget(BindingStatus.Target.SERVICE_ENTRY, ns, name);
+                return;
+            }
+            bindings.report(
+                    BindingStatus.Target.SERVICE_ENTRY,
+                    ns,
+                    name,
+                    Waypoints.serviceCondition(se.getMetadata(), nsLabels, waypoints),
+                    carriesBindingCondition(se.getStatus()));
+        }
+    }
+
+    private static boolean carriesBindingCondition(io.ambient4j.istiod.kube.crd.IstioStatus status) {
+        return status != null
+                && status.conditions != null
+                && status.conditions.stream().anyMatch(c -> BindingStatus.CONDITION_TYPE.equals(c.type));
+    }
+
+    private Map<String, String> nsLabels(String ns) {
+        Namespace n = namespaces.get(ns);
+        return n == null ? Map.of() : Selectors.orEmpty(n.getMetadata().getLabels());
+    }
+
     private void recomputeServices() {
         for (String source : dirtyServiceSources) {
             List<ServiceInfo> next;
@@ -504,6 +609,7 @@ public final class AmbientIndex implements ResourceSource {
                 next = List.of();
                 failed(source, ex);
             }
+            reportServiceBinding(kind, k, ns);
             List<ServiceInfo> prev = next.isEmpty()
                     ? Objects.requireNonNullElse(serviceInfosBySource.remove(source), List.of())
                     : Objects.requireNonNullElse(serviceInfosBySource.put(source, next), List.of());
@@ -751,6 +857,7 @@ public final class AmbientIndex implements ResourceSource {
         dirtyPods.clear();
         for (String k : dirtyWorkloadEntries) {
             WorkloadEntry we = workloadEntries.get(k);
+            reportWorkloadEntryBinding(k, we);
             addresses.replace("WorkloadEntry/" + k, guarded("WorkloadEntry/" + k, () -> {
                 if (we == null || we.getSpec() == null) {
                     return Map.of();
@@ -820,7 +927,12 @@ public final class AmbientIndex implements ResourceSource {
         return Map.copyOf(waypoints);
     }
 
-    /** Last status condition per policy (a copy). */
+    /** Current {@code istio.io/WaypointBound} conditions by {@code TARGET/ns/name} (a copy). */
+    public Map<String, BindingStatus> bindingStatuses() {
+        return bindings.snapshot();
+    }
+
+    /** AuthorizationPolicy conditions by {@code ns/name} (a copy). */
     public Map<String, PolicyStatus> policyStatuses() {
         return Map.copyOf(lastStatus);
     }

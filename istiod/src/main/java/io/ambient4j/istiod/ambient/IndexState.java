@@ -33,6 +33,8 @@ final class IndexState {
     final Map<String, WorkloadEntry> workloadEntries = new HashMap<>();
     final Map<String, Set<String>> workloadEntriesByNs = new HashMap<>();
     final Map<String, Gateway> gateways = new HashMap<>();
+    /** GatewayClass name → its labels (the default {@code istio.io/waypoint-for} lives there). */
+    final Map<String, Map<String, String>> gatewayClassLabels = new HashMap<>();
     /** EndpointSlice key → the pods ({@code ns/name}) it references, for Services without a selector. */
     final Map<String, Set<String>> slicePods = new HashMap<>();
     /** EndpointSlice key → its Service ({@code ns/name}). */

@@ -19,6 +19,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -42,6 +43,18 @@ public final class CaService extends IstioCertificateServiceGrpc.IstioCertificat
     private final Set<String> trustedNodeAccounts;
     private final NodeAuthorizer.PodFacts pods;
     private final CaMetrics metrics;
+    private final Supplier<List<X509Certificate>> transitionRoots;
+
+    /** A CA service whose responses carry only the current CA's roots. */
+    public CaService(
+            Supplier<MeshCa> ca,
+            Authenticator authenticator,
+            String trustDomain,
+            Set<String> trustedNodeAccounts,
+            NodeAuthorizer.PodFacts pods,
+            Metrics registry) {
+        this(ca, authenticator, trustDomain, trustedNodeAccounts, pods, registry, List::of);
+    }
 
     /**
      * @param ca the current CA (it may be replaced when {@code cacerts} changes)
@@ -50,6 +63,9 @@ public final class CaService extends IstioCertificateServiceGrpc.IstioCertificat
      * @param trustedNodeAccounts {@code CA_TRUSTED_NODE_ACCOUNTS} as {@code ns/sa}
      * @param pods pod facts for the node authorizer
      * @param registry metrics
+     * @param transitionRoots further roots to trust for now (those a CA change replaced, see
+     *     {@link RootTransition}); appended to the response's root bundle so a workload with a new certificate
+     *     still trusts peers whose certificates chain to the old root
      */
     public CaService(
             Supplier<MeshCa> ca,
@@ -57,7 +73,9 @@ public final class CaService extends IstioCertificateServiceGrpc.IstioCertificat
             String trustDomain,
             Set<String> trustedNodeAccounts,
             NodeAuthorizer.PodFacts pods,
-            Metrics registry) {
+            Metrics registry,
+            Supplier<List<X509Certificate>> transitionRoots) {
+        this.transitionRoots = transitionRoots;
         this.ca = ca;
         this.authenticator = authenticator;
         this.trustDomain = trustDomain;
@@ -150,8 +168,24 @@ public final class CaService extends IstioCertificateServiceGrpc.IstioCertificat
         SpiffeId issued = identity;
         LOG.log(System.Logger.Level.DEBUG, () -> "issued " + issued.uri() + " to " + caller.account());
         response.onNext(IstioCertificateResponse.newBuilder()
-                .addAllCertChain(current.responseChain(leaf))
+                .addAllCertChain(withTransitionRoots(current, current.responseChain(leaf)))
                 .build());
         response.onCompleted();
+    }
+
+    /** The chain with the last element (the root bundle) extended by roots still in their transition. */
+    private List<String> withTransitionRoots(MeshCa current, List<String> chain) {
+        List<X509Certificate> extra = new java.util.ArrayList<>();
+        for (X509Certificate r : transitionRoots.get()) {
+            if (!current.roots().contains(r) && !extra.contains(r)) {
+                extra.add(r);
+            }
+        }
+        if (extra.isEmpty()) {
+            return chain;
+        }
+        List<String> out = new java.util.ArrayList<>(chain);
+        out.set(out.size() - 1, chain.getLast() + io.ambient4j.common.tls.Pem.encodeCertificates(extra));
+        return List.copyOf(out);
     }
 }

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Keeps ConfigMap {@code istio-ca-root-cert} (key {@code root-cert.pem}) in every namespace equal to the mesh
- * CA's roots, which is how ztunnel and sidecars learn what to trust. If a user deletes or edits it, it comes
- * back.
+ * CA's roots (during a CA change, also the roots being replaced: {@link RootTransition}), which is how ztunnel
+ * and sidecars learn what to trust. If a user deletes or edits it, it comes back.
  *
  * <p>One reconciler per owned object: informers on Namespaces and on these ConfigMaps only enqueue the
  * namespace name; a single virtual thread reconciles one namespace at a time against the API server.
@@ -80,6 +80,13 @@ public final class RootCertPublisher implements AutoCloseable {
         if (namespaces != null) {
             namespaces.getStore().list().forEach(n -> enqueue(n.getMetadata().getName()));
         }
+    }
+
+    /** Re-publishes into every namespace at {@code when} (the end of a root transition). */
+    public void republishAllAt(java.time.Instant when) {
+        long delay = Math.max(
+                0, java.time.Duration.between(java.time.Instant.now(), when).toMillis());
+        retries.schedule(this::republishAll, delay, TimeUnit.MILLISECONDS);
     }
 
     private void enqueue(String ns) {

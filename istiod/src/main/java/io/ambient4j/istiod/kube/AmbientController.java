@@ -3,8 +3,10 @@ package io.ambient4j.istiod.kube;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.ambient4j.istiod.ambient.AmbientIndex;
+import io.ambient4j.istiod.ambient.BindingStatus;
 import io.ambient4j.istiod.ambient.KubeEvent;
 import io.ambient4j.istiod.ambient.MeshSettings;
+import io.ambient4j.istiod.ambient.StatusSink;
 import io.ambient4j.istiod.xds.ResourceSource;
 import io.ambient4j.istiod.xds.TypeUrls;
 import io.ambient4j.istiod.xds.XdsResource;
@@ -79,14 +81,23 @@ public final class AmbientController {
 
     /** A controller whose index uses {@code mesh}; policy status goes to the cluster once started. */
     public AmbientController(MeshSettings mesh) {
-        this.index = new AmbientIndex(mesh, this::forwardStatus);
-    }
+        this.index = new AmbientIndex(mesh, new StatusSink() {
+            @Override
+            public void policyStatus(String ns, String name, io.ambient4j.istiod.ambient.PolicyStatus status) {
+                KubeStatusWriter w = statusWriter;
+                if (w != null) {
+                    w.policyStatus(ns, name, status);
+                }
+            }
 
-    private void forwardStatus(String ns, String name, io.ambient4j.istiod.ambient.PolicyStatus status) {
-        KubeStatusWriter w = statusWriter;
-        if (w != null) {
-            w.policyStatus(ns, name, status);
-        }
+            @Override
+            public void bindingStatus(BindingStatus.Target target, String ns, String name, BindingStatus status) {
+                KubeStatusWriter w = statusWriter;
+                if (w != null) {
+                    w.bindingStatus(target, ns, name, status);
+                }
+            }
+        });
     }
 
     /** The resource source the delta ADS server serves from. */
@@ -290,6 +301,20 @@ public final class AmbientController {
                                 "message",
                                 v.message())));
         sb.append(",\"policyStatus\":").append(serialization.asJson(statuses));
+        Map<String, Object> bindings = new TreeMap<>();
+        index.bindingStatuses()
+                .forEach((k, v) -> bindings.put(
+                        k,
+                        Map.of(
+                                "type",
+                                BindingStatus.CONDITION_TYPE,
+                                "status",
+                                v.bound() ? "True" : "False",
+                                "reason",
+                                v.reason(),
+                                "message",
+                                v.message())));
+        sb.append(",\"waypointBound\":").append(serialization.asJson(bindings));
         appendResources(sb, "addresses", index.snapshot(TypeUrls.ADDRESS));
         appendResources(sb, "authorizations", index.snapshot(TypeUrls.AUTHORIZATION));
         return sb.append('}').toString();

@@ -196,7 +196,7 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
 
     private void writeLoop() {
         DeltaStreamState state =
-                new DeltaStreamState(() -> id + "-" + nonceCounter.incrementAndGet(), hub::systemVersion);
+                new DeltaStreamState(() -> id + "-" + nonceCounter.incrementAndGet(), hub::systemVersion, hub::resolve);
         try {
             while (true) {
                 Batch b = take();

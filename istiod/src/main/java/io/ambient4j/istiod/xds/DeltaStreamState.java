@@ -22,6 +22,13 @@ import java.util.function.Supplier;
  * stale nonce, {@code initial_resource_versions} on reconnect, and {@code removed_resources}. It tracks which
  * version of each resource the client holds, so a push never repeats what the client has (including a
  * version it NACKed). Not thread-safe: one stream writer owns it.
+ *
+ * <p>On-demand clients may subscribe by alias (an Address's {@code <network>/<ip>}, or a Service VIP that
+ * stands for the Service and its endpoints). Each requested name goes through a {@link NameResolver}; the
+ * resources it stands for are sent and from then on followed like subscribed names (upstream does the same:
+ * the resolved names join the subscription), and a name that stands for nothing is answered in
+ * {@code removed_resources}. A later change to a resource that a requested alias now stands for (a new pod
+ * behind a subscribed VIP) is pushed too.
  */
 public final class DeltaStreamState {
     /** How a request was classified; drives metrics and logs. */
@@ -46,14 +53,22 @@ public final class DeltaStreamState {
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final Supplier<String> nonces;
     private final Supplier<String> systemVersion;
+    private final NameResolver resolver;
 
     /**
      * @param nonces yields a fresh, stream-unique nonce per response
      * @param systemVersion yields the server's current push version
+     * @param resolver turns an on-demand name into the resource names it stands for
      */
-    public DeltaStreamState(Supplier<String> nonces, Supplier<String> systemVersion) {
+    public DeltaStreamState(Supplier<String> nonces, Supplier<String> systemVersion, NameResolver resolver) {
         this.nonces = nonces;
         this.systemVersion = systemVersion;
+        this.resolver = resolver;
+    }
+
+    /** A stream whose clients subscribe only by resource name. */
+    public DeltaStreamState(Supplier<String> nonces, Supplier<String> systemVersion) {
+        this(nonces, systemVersion, NameResolver.IDENTITY);
     }
 
     /**
@@ -84,8 +99,10 @@ public final class DeltaStreamState {
             return new Step(stale ? Outcome.STALE_NONCE : Outcome.ACK, Optional.empty());
         }
         Map<String, XdsResource> current = snapshot.apply(type);
-        Set<String> wanted = change.becameWildcard ? current.keySet() : change.added;
-        return new Step(Outcome.SUBSCRIPTION_CHANGE, respond(sub, type, current, wanted, List.of(), false));
+        Optional<DeltaResponse> response = change.becameWildcard
+                ? respond(sub, type, current, current.keySet(), List.of(), false)
+                : onDemand(sub, type, current, change.added, Set.of(), List.of(), false);
+        return new Step(Outcome.SUBSCRIPTION_CHANGE, response);
     }
 
     /**
@@ -100,10 +117,19 @@ public final class DeltaStreamState {
         }
         List<XdsResource> upserts = new ArrayList<>();
         List<String> removed = new ArrayList<>();
+        Set<String> viaAlias = null;
         for (var e : new TreeMap<>(changes).entrySet()) {
             String name = e.getKey();
             if (e.getValue().isPresent()) {
                 XdsResource r = e.getValue().get();
+                if (!sub.interestedIn(name) && !sub.requested.isEmpty()) {
+                    if (viaAlias == null) {
+                        viaAlias = resolveAll(typeUrl, sub.requested);
+                    }
+                    if (viaAlias.contains(name)) {
+                        sub.names.add(name);
+                    }
+                }
                 if (sub.interestedIn(name) && !r.version().equals(sub.clientHas.get(name))) {
                     upserts.add(r);
                 }
@@ -138,25 +164,82 @@ public final class DeltaStreamState {
         Subscription sub = new Subscription();
         subscriptions.put(request.typeUrl(), sub);
         sub.clientHas.putAll(request.initialResourceVersions());
-        Set<String> names = new LinkedHashSet<>(request.subscribe());
-        names.addAll(request.initialResourceVersions().keySet());
-        request.unsubscribe().forEach(names::remove);
-        sub.wildcard = names.remove(WILDCARD) || request.subscribe().isEmpty();
+        Set<String> requested = new LinkedHashSet<>(request.subscribe());
+        request.unsubscribe().forEach(requested::remove);
+        sub.wildcard = requested.remove(WILDCARD) || request.subscribe().isEmpty();
         if (request.unsubscribe().contains(WILDCARD)) {
             sub.wildcard = false;
         }
-        if (!sub.wildcard) {
-            sub.names.addAll(names);
-        }
-        Set<String> wanted = sub.wildcard ? current.keySet() : sub.names;
         // Names the client holds from a previous stream that no longer exist must be removed.
         List<String> gone = new ArrayList<>();
+        Set<String> held = new LinkedHashSet<>();
         for (String known : request.initialResourceVersions().keySet()) {
-            if (!current.containsKey(known)) {
+            if (current.containsKey(known)) {
+                held.add(known);
+            } else {
                 gone.add(known);
             }
         }
-        return respond(sub, request.typeUrl(), current, wanted, gone, true).orElseThrow();
+        if (sub.wildcard) {
+            return respond(sub, request.typeUrl(), current, current.keySet(), gone, true)
+                    .orElseThrow();
+        }
+        sub.requested.addAll(requested);
+        sub.names.addAll(requested);
+        sub.names.addAll(held);
+        held.removeAll(requested);
+        return onDemand(sub, request.typeUrl(), current, requested, held, gone, true)
+                .orElseThrow();
+    }
+
+    /**
+     * Answers names an on-demand client just asked for: every resource a name stands for is sent (even one
+     * the client holds, so the client can match the answer to its alias) and joins the subscription; a name
+     * that stands for nothing is removed. {@code held} are names the client already holds (reconnect), sent
+     * only when their version differs.
+     */
+    private Optional<DeltaResponse> onDemand(
+            Subscription sub,
+            String type,
+            Map<String, XdsResource> current,
+            Set<String> requested,
+            Set<String> held,
+            List<String> alsoRemoved,
+            boolean always) {
+        Map<String, XdsResource> upserts = new TreeMap<>();
+        Set<String> removed = new LinkedHashSet<>(alsoRemoved);
+        for (String name : new TreeSet<>(held)) {
+            XdsResource r = current.get(name);
+            if (r != null && !r.version().equals(sub.clientHas.get(name))) {
+                upserts.put(name, r);
+            }
+        }
+        for (String name : new TreeSet<>(requested)) {
+            boolean found = false;
+            for (String target : resolver.resolve(type, name)) {
+                XdsResource r = current.get(target);
+                if (r != null) {
+                    found = true;
+                    sub.names.add(target);
+                    upserts.put(target, r);
+                }
+            }
+            if (!found) {
+                removed.add(name);
+            }
+        }
+        if (!always && upserts.isEmpty() && removed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(send(sub, type, new ArrayList<>(upserts.values()), new ArrayList<>(removed)));
+    }
+
+    private Set<String> resolveAll(String type, Set<String> requested) {
+        Set<String> out = new HashSet<>();
+        for (String name : requested) {
+            out.addAll(resolver.resolve(type, name));
+        }
+        return out;
     }
 
     /**
@@ -206,7 +289,11 @@ public final class DeltaStreamState {
     /** Per type: what the client asked for and what it holds. */
     private static final class Subscription {
         boolean wildcard;
+        /** The names the client itself subscribed to (resource names or aliases). */
+        final Set<String> requested = new HashSet<>();
+        /** Resource names followed: the requested ones plus those the requested aliases resolved to. */
         final Set<String> names = new HashSet<>();
+
         final Map<String, String> clientHas = new HashMap<>();
         String lastNonce = "";
         String lastError = "";
@@ -226,7 +313,8 @@ public final class DeltaStreamState {
                         becameWildcard = true;
                         changed = true;
                     }
-                } else if (names.add(name)) {
+                } else if (requested.add(name)) {
+                    names.add(name);
                     changed = true;
                     if (!wildcard) {
                         added.add(name);
@@ -239,7 +327,7 @@ public final class DeltaStreamState {
                         wildcard = false;
                         changed = true;
                     }
-                } else if (names.remove(name)) {
+                } else if (requested.remove(name) | names.remove(name)) {
                     changed = true;
                     if (!wildcard) {
                         clientHas.remove(name);

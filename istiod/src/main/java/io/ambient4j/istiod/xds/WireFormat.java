@@ -34,6 +34,7 @@ final class WireFormat {
             b.addResources(Resource.newBuilder()
                     .setName(r.name())
                     .setVersion(r.version())
+                    .addAllAliases(r.aliases())
                     .setResource(Any.pack(r.body(), "type.googleapis.com")));
         }
         return b.build();

@@ -62,6 +62,10 @@ public final class XdsHub {
         return source.snapshot(typeUrl);
     }
 
+    Set<String> resolve(String typeUrl, String name) {
+        return source.resolve(typeUrl, name);
+    }
+
     XdsMetrics metrics() {
         return metrics;
     }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * C137: putting a plug-in CA into Secret cacerts while istiod runs switches the CA: the new root is published
- * to every namespace, istiod's own 15012 certificate chains to it, and new workload certificates are signed by it.
+ * to every namespace (next to the old one for a transition period), istiod's own 15012 certificate chains to
+ * it, and new workload certificates are signed by it.
  */
 class CaRotationTest {
     @Test
@@ -62,8 +63,12 @@ class CaRotationTest {
                                 .build())
                         .create();
 
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> plugged.rootPem().equals(root(kube, "app")));
+                // For the transition period both roots are published, the new one first, so ztunnels that
+                // still hold certificates from the old CA keep being trusted.
+                String both = plugged.rootPem() + oldRoot;
+                await().atMost(Duration.ofSeconds(20)).until(() -> both.equals(root(kube, "app")));
+                assertThat(Pem.decodeCertificates(root(kube, "app")))
+                        .containsExactly(plugged.root(), Pem.decodeCertificate(oldRoot));
                 assertThat(istiod.ca().root()).isEqualTo(plugged.root());
 
                 // 15012 now presents a certificate that verifies with the new root only.
@@ -78,7 +83,9 @@ class CaRotationTest {
                                     .build());
                     var leaf = Pem.decodeCertificate(r.getCertChain(0));
                     leaf.verify(plugged.root().getPublicKey());
-                    assertThat(r.getCertChain(r.getCertChainCount() - 1)).isEqualTo(plugged.rootPem());
+                    // The root bundle in the response also carries the replaced root during the transition.
+                    assertThat(Pem.decodeCertificates(r.getCertChain(r.getCertChainCount() - 1)))
+                            .containsExactly(plugged.root(), Pem.decodeCertificate(oldRoot));
                 } finally {
                     Channels.close(ch);
                 }

@@ -21,6 +21,11 @@ public final class AdsClientAccess implements AutoCloseable {
         client.wildcard(type, initial);
     }
 
+    /** Changes an explicit (on-demand) subscription; {@code *} in both lists means "nothing yet". */
+    public void subscribe(String type, java.util.List<String> subscribe, java.util.List<String> unsubscribe) {
+        client.subscribe(type, subscribe, unsubscribe);
+    }
+
     public void ack(DeltaDiscoveryResponse r) {
         client.ack(r);
     }

@@ -156,4 +156,55 @@ class DeltaStreamStateTest {
                 .orElseThrow();
         assertThat(a.nonce()).isNotEqualTo(b.nonce());
     }
+
+    @Test
+    void S3_1_onDemandAliasesResolveToTheirResourcesAndFollowLaterChanges() {
+        Map<String, java.util.Set<String>> aliases = new HashMap<>();
+        aliases.put("net/10.96.0.1", java.util.Set.of("svc", "w1"));
+        AtomicInteger n = new AtomicInteger();
+        state = new DeltaStreamState(
+                () -> "n" + n.incrementAndGet(),
+                () -> "v",
+                (type, name) -> store.containsKey(name)
+                        ? java.util.Set.of(name)
+                        : aliases.getOrDefault(name, java.util.Set.of()));
+        store.put("svc", Resources.workload("svc", "svc", "10.96.0.1", "1"));
+        assertThat(request(List.of("*"), List.of("*"), Map.of(), "")
+                        .response()
+                        .orElseThrow()
+                        .resources())
+                .isEmpty();
+
+        DeltaResponse vip = request(List.of("net/10.96.0.1", "net/10.9.9.9"), List.of(), Map.of(), "")
+                .response()
+                .orElseThrow();
+        assertThat(names(vip)).containsExactly("svc", "w1");
+        assertThat(vip.removed()).as("unknown alias").containsExactly("net/10.9.9.9");
+
+        // A resource the VIP stood for is now followed by name.
+        XdsResource w1v2 = Resources.workload("w1", "w1", "10.0.0.1", "2");
+        assertThat(names(state.onChanges(A, Map.of("w1", Optional.of(w1v2))).orElseThrow()))
+                .containsExactly("w1");
+        // A new endpoint behind the VIP is pushed; an unrelated workload is not.
+        aliases.put("net/10.96.0.1", java.util.Set.of("svc", "w1", "w3"));
+        XdsResource w3 = Resources.workload("w3", "w3", "10.0.0.3", "1");
+        XdsResource w4 = Resources.workload("w4", "w4", "10.0.0.4", "1");
+        store.put("w3", w3);
+        store.put("w4", w4);
+        Map<String, Optional<XdsResource>> changes = new HashMap<>();
+        changes.put("w3", Optional.of(w3));
+        changes.put("w4", Optional.of(w4));
+        assertThat(names(state.onChanges(A, changes).orElseThrow())).containsExactly("w3");
+        assertThat(state.onChanges(A, Map.of("w1", Optional.empty()))
+                        .orElseThrow()
+                        .removed())
+                .containsExactly("w1");
+
+        // Asking by alias for something the client holds still answers with it (the client matches aliases).
+        aliases.put("net/10.0.0.3", java.util.Set.of("w3"));
+        assertThat(names(request(List.of("net/10.0.0.3"), List.of(), Map.of(), "")
+                        .response()
+                        .orElseThrow()))
+                .containsExactly("w3");
+    }
 }
