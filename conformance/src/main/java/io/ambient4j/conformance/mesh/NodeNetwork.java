@@ -59,6 +59,11 @@ public final class NodeNetwork {
             Sh.exec(Sh.inNetns(ns, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1"), null);
             Sh.run("ip", "-n", ul, "route", "add", node.podCidr(), "via", node.nodeIp());
         }
+        String d = Topology.CLUSTER_DOMAIN;
+        for (NodePlan node : topology.nodes()) {
+            writeResolv(node.netns(), "nameserver " + node.gateway() + "\nsearch svc." + d + " " + d + "\noptions ndots:5\n");
+        }
+        writeResolv(ul, "nameserver " + topology.nodes().getFirst().gateway() + "\nsearch svc." + d + " " + d + "\noptions ndots:5\n");
         for (NodePlan node : topology.nodes()) {
             for (NodePlan other : topology.nodes()) {
                 if (other != node) {
@@ -90,11 +95,14 @@ public final class NodeNetwork {
     }
 
     private void writeResolvConf(String netns, String nameserver, String namespace) {
+        String d = Topology.CLUSTER_DOMAIN;
+        writeResolv(netns, "nameserver " + nameserver + "\nsearch " + namespace + ".svc." + d + " svc." + d + " " + d
+                + "\noptions ndots:5\n");
+    }
+
+    private void writeResolv(String netns, String text) {
         Path dir = ETC_NETNS.resolve(netns);
         state.record("file", dir.toString());
-        String d = Topology.CLUSTER_DOMAIN;
-        String text = "nameserver " + nameserver + "\nsearch " + namespace + ".svc." + d + " svc." + d + " " + d
-                + "\noptions ndots:5\n";
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("resolv.conf"), text, StandardCharsets.UTF_8);
