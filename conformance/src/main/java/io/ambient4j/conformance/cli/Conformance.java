@@ -35,7 +35,8 @@ public final class Conformance {
         MeshConfig config = MeshConfig.defaults(prefix);
         String components = System.getenv("COMPONENTS");
         if (components != null && !components.isBlank()) {
-            config = config.withComponents(Arrays.stream(components.split(",")).map(String::strip).toList());
+            config = config.withComponents(
+                    Arrays.stream(components.split(",")).map(String::strip).toList());
         }
         List<ScenarioResult> results;
         try (MeshHarness mesh = MeshHarness.start(config)) {

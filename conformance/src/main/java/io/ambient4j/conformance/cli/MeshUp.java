@@ -26,7 +26,8 @@ public final class MeshUp {
         }
         String components = System.getenv("COMPONENTS");
         if (components != null && !components.isBlank()) {
-            List<String> list = Arrays.stream(components.split(",")).map(String::strip).toList();
+            List<String> list =
+                    Arrays.stream(components.split(",")).map(String::strip).toList();
             config = config.withComponents(list);
         }
         MeshHarness mesh;

@@ -52,11 +52,19 @@ final class EchoHttpHandlers {
             req.headers().forEach(h -> headers.add(new AbstractMap.SimpleEntry<>(h.getKey(), h.getValue())));
             String host = req.headers().get(HttpHeaderNames.HOST, "");
             EchoReply reply = new EchoReply(
-                    who.pod(), who.namespace(), who.localPort(), "HTTP/1.1", req.method().name(), req.uri(), host,
-                    who.peerIp(), who.peerPort(), headers);
+                    who.pod(),
+                    who.namespace(),
+                    who.localPort(),
+                    "HTTP/1.1",
+                    req.method().name(),
+                    req.uri(),
+                    host,
+                    who.peerIp(),
+                    who.peerPort(),
+                    headers);
             byte[] body = reply.render().getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse resp =
-                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+            FullHttpResponse resp = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -110,8 +118,16 @@ final class EchoHttpHandlers {
                 }
             });
             EchoReply reply = new EchoReply(
-                    who.pod(), who.namespace(), who.localPort(), "HTTP/2.0", str(req.method()), str(req.path()),
-                    str(req.authority()), who.peerIp(), who.peerPort(), headers);
+                    who.pod(),
+                    who.namespace(),
+                    who.localPort(),
+                    "HTTP/2.0",
+                    str(req.method()),
+                    str(req.path()),
+                    str(req.authority()),
+                    who.peerIp(),
+                    who.peerPort(),
+                    headers);
             byte[] body = reply.render().getBytes(StandardCharsets.UTF_8);
             Http2Headers out = new DefaultHttp2Headers()
                     .status("200")

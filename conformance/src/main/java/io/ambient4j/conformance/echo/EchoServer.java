@@ -44,7 +44,8 @@ public final class EchoServer implements AutoCloseable {
 
     /** Opens and serves {@code ports} inside the named netns. */
     public static EchoServer start(
-            NetnsExecutor executor, String netnsName, String pod, String namespace, List<Port> ports) throws IOException {
+            NetnsExecutor executor, String netnsName, String pod, String namespace, List<Port> ports)
+            throws IOException {
         EchoServer server = new EchoServer(pod, namespace);
         try (Netns netns = Netns.named(netnsName)) {
             for (Port p : ports) {
@@ -53,7 +54,9 @@ public final class EchoServer implements AutoCloseable {
                 String bind = EchoProtocol.loopbackOnly(p.name()) ? "127.0.0.1" : "0.0.0.0";
                 listener.bind(new InetSocketAddress(bind, p.port()), 128);
                 EchoProtocol protocol = EchoProtocol.forPortName(p.name());
-                Thread.ofVirtual().name("echo-" + pod + "-" + p.port()).start(() -> server.accept(listener, p, protocol));
+                Thread.ofVirtual()
+                        .name("echo-" + pod + "-" + p.port())
+                        .start(() -> server.accept(listener, p, protocol));
             }
         } catch (IOException | RuntimeException e) {
             server.close();

@@ -129,11 +129,16 @@ public final class DeploymentController implements AutoCloseable {
         List<ReplicaSet> owned = client.apps().replicaSets().inNamespace(ns).list().getItems().stream()
                 .filter(rs -> ownedBy(rs.getMetadata(), "Deployment", parts[1]))
                 .toList();
-        String wantedRs = d == null ? null : parts[1] + "-" + templateHash(d.getSpec().getTemplate());
+        String wantedRs =
+                d == null ? null : parts[1] + "-" + templateHash(d.getSpec().getTemplate());
         for (ReplicaSet rs : owned) {
             if (!rs.getMetadata().getName().equals(wantedRs)) {
                 deletePodsOf(ns, rs.getMetadata().getName());
-                client.apps().replicaSets().inNamespace(ns).withName(rs.getMetadata().getName()).delete();
+                client.apps()
+                        .replicaSets()
+                        .inNamespace(ns)
+                        .withName(rs.getMetadata().getName())
+                        .delete();
             }
         }
         if (d == null) {
@@ -150,20 +155,29 @@ public final class DeploymentController implements AutoCloseable {
             createPod(d, rs, hash);
         }
         for (int i = replicas; i < mine.size(); i++) {
-            client.pods().inNamespace(ns).withName(mine.get(i).getMetadata().getName()).delete();
+            client.pods()
+                    .inNamespace(ns)
+                    .withName(mine.get(i).getMetadata().getName())
+                    .delete();
         }
-        long ready = podsOf(ns, wantedRs).stream().filter(DeploymentController::isReady).count();
+        long ready = podsOf(ns, wantedRs).stream()
+                .filter(DeploymentController::isReady)
+                .count();
         int readyCount = (int) ready;
-        client.apps().deployments().inNamespace(ns).withName(d.getMetadata().getName()).editStatus(x -> {
-            x.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
-                    .withReplicas(replicas)
-                    .withUpdatedReplicas(replicas)
-                    .withReadyReplicas(readyCount)
-                    .withAvailableReplicas(readyCount)
-                    .withObservedGeneration(x.getMetadata().getGeneration())
-                    .build());
-            return x;
-        });
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(d.getMetadata().getName())
+                .editStatus(x -> {
+                    x.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                            .withReplicas(replicas)
+                            .withUpdatedReplicas(replicas)
+                            .withReadyReplicas(readyCount)
+                            .withAvailableReplicas(readyCount)
+                            .withObservedGeneration(x.getMetadata().getGeneration())
+                            .build());
+                    return x;
+                });
     }
 
     /** Whether a pod reports condition Ready=True (pure). */
@@ -207,7 +221,11 @@ public final class DeploymentController implements AutoCloseable {
                 .withTemplate(d.getSpec().getTemplate())
                 .endSpec()
                 .build();
-        return client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace()).resource(rs).create();
+        return client.apps()
+                .replicaSets()
+                .inNamespace(d.getMetadata().getNamespace())
+                .resource(rs)
+                .create();
     }
 
     private void createPod(Deployment d, ReplicaSet rs, String hash) {
@@ -221,7 +239,10 @@ public final class DeploymentController implements AutoCloseable {
                         .withGenerateName(rsName + "-")
                         .withNamespace(d.getMetadata().getNamespace())
                         .withLabels(labels)
-                        .withAnnotations(t.getMetadata() == null ? Map.of() : t.getMetadata().getAnnotations())
+                        .withAnnotations(
+                                t.getMetadata() == null
+                                        ? Map.of()
+                                        : t.getMetadata().getAnnotations())
                         .withOwnerReferences(owner("apps/v1", "ReplicaSet", rs.getMetadata()))
                         .build())
                 .withSpec(t.getSpec())
@@ -230,7 +251,9 @@ public final class DeploymentController implements AutoCloseable {
     }
 
     private static Map<String, String> labelsOf(PodTemplateSpec t) {
-        return t.getMetadata() == null || t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels();
+        return t.getMetadata() == null || t.getMetadata().getLabels() == null
+                ? Map.of()
+                : t.getMetadata().getLabels();
     }
 
     private static OwnerReference owner(String apiVersion, String kind, ObjectMeta m) {

@@ -91,6 +91,8 @@ public final class ExecCniHook implements CniHook {
             Process p = pb.start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(stdin(request, pluginConfig).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // a plugin may exit without reading its configuration (e.g. on an early error): judge by exit code
             }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

@@ -6,14 +6,14 @@ import io.ambient4j.conformance.mesh.NodeNetwork;
 import io.ambient4j.conformance.mesh.Topology;
 import io.ambient4j.conformance.mesh.Topology.NodePlan;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.HostIP;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -50,7 +50,8 @@ public final class Kubelet implements AutoCloseable {
     private final WorkQueue queue;
     private SharedIndexInformer<Pod> informer;
 
-    public Kubelet(KubernetesClient client, Topology topology, NodeNetwork network, NetnsExecutor executor, CniHook cni) {
+    public Kubelet(
+            KubernetesClient client, Topology topology, NodeNetwork network, NetnsExecutor executor, CniHook cni) {
         this.client = client;
         this.topology = topology;
         this.network = network;
@@ -108,7 +109,10 @@ public final class Kubelet implements AutoCloseable {
         String node = pod.getSpec().getNodeName();
         if (node == null || node.isEmpty()) {
             Optional<String> chosen = Scheduler.choose(
-                    null, pod.getSpec().getNodeSelector(), topology.nodes().stream().map(NodePlan::name).toList(), podsPerNode());
+                    null,
+                    pod.getSpec().getNodeSelector(),
+                    topology.nodes().stream().map(NodePlan::name).toList(),
+                    podsPerNode());
             if (chosen.isEmpty()) {
                 LOG.log(Level.WARNING, "pod {0} fits no node", key);
                 return;
@@ -219,7 +223,8 @@ public final class Kubelet implements AutoCloseable {
     static PodStatus runningStatus(Pod pod, String ip, String hostIp, Instant now) {
         String ts = now.toString();
         List<PodCondition> conditions = new ArrayList<>();
-        for (String type : List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")) {
+        for (String type :
+                List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")) {
             conditions.add(new PodConditionBuilder()
                     .withType(type)
                     .withStatus("True")
@@ -256,7 +261,14 @@ public final class Kubelet implements AutoCloseable {
         pod.echo().close();
         String[] parts = key.split("/", 2);
         cni.del(new CniRequest(
-                "a4j-" + pod.uid(), "/var/run/netns/" + pod.netns(), "eth0", parts[0], parts[1], pod.uid(), pod.ip(), 24,
+                "a4j-" + pod.uid(),
+                "/var/run/netns/" + pod.netns(),
+                "eth0",
+                parts[0],
+                parts[1],
+                pod.uid(),
+                pod.ip(),
+                24,
                 topology.node(pod.node()).gateway()));
         network.removePod(pod.netns());
         pools.get(pod.node()).release(pod.ip());

@@ -7,7 +7,8 @@ import java.util.Map;
  * One process of a mesh component, e.g. the ztunnel of node-2: which namespace it runs in (a node's
  * namespace is its "host network"), the command line and its environment.
  */
-public record ComponentSpec(String component, String instance, String netns, List<String> command, Map<String, String> env) {
+public record ComponentSpec(
+        String component, String instance, String netns, List<String> command, Map<String, String> env) {
     public ComponentSpec {
         command = List.copyOf(command);
         env = Map.copyOf(env);

@@ -76,12 +76,18 @@ public final class JavaMainLauncher implements ComponentLauncher {
     public List<ComponentSpec> plan(LaunchContext ctx) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(
-                java, "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp",
-                System.getenv(classpathEnv), mainClass);
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp",
+                System.getenv(classpathEnv),
+                mainClass);
         List<ComponentSpec> specs = new ArrayList<>();
         if (perNode) {
             for (Topology.NodePlan n : ctx.topology().nodes()) {
-                specs.add(new ComponentSpec(component, component + "-" + n.name(), n.netns(), cmd, env(ctx, n.name(), n.nodeIp())));
+                specs.add(new ComponentSpec(
+                        component, component + "-" + n.name(), n.netns(), cmd, env(ctx, n.name(), n.nodeIp())));
             }
         } else {
             specs.add(new ComponentSpec(

@@ -34,7 +34,8 @@ public final class ProcessSupervisor implements AutoCloseable {
             processes.add(p);
             return p;
         } catch (IOException e) {
-            throw new MeshException(MeshException.Reason.LAUNCH, "cannot start " + spec.instance() + ": " + e.getMessage());
+            throw new MeshException(
+                    MeshException.Reason.LAUNCH, "cannot start " + spec.instance() + ": " + e.getMessage());
         }
     }
 

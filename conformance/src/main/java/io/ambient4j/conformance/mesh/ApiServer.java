@@ -52,7 +52,9 @@ public interface ApiServer extends AutoCloseable {
 
                 @Override
                 public KubernetesClient newClient() {
-                    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(text)).build();
+                    return new KubernetesClientBuilder()
+                            .withConfig(Config.fromKubeconfig(text))
+                            .build();
                 }
 
                 @Override
@@ -88,8 +90,7 @@ public interface ApiServer extends AutoCloseable {
                 - name: ambient4j
                   user:
                     token: ambient4j-local
-                """
-                .formatted(server);
+                """.formatted(server);
     }
 
     /** Writes a kubeconfig for {@code server} to {@code file}. */

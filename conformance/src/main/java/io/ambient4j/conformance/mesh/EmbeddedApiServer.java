@@ -14,7 +14,8 @@ import java.util.HashMap;
 /** fabric8's mock API server in CRUD mode, bound to 127.0.0.1 on a free port. */
 final class EmbeddedApiServer implements ApiServer {
     /** Held so the level sticks: the mock server logs every request at INFO. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final String url;

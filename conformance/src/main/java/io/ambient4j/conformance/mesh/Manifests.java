@@ -23,7 +23,8 @@ public final class Manifests {
     public static List<HasMetadata> parse(String yaml) {
         List<HasMetadata> out = new ArrayList<>();
         for (String doc : yaml.split("(?m)^---\\s*$")) {
-            if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+            if (doc.isBlank()
+                    || doc.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
                 continue;
             }
             KubernetesResource r = SERIALIZATION.unmarshal(doc);
@@ -32,7 +33,8 @@ public final class Manifests {
             } else if (r instanceof HasMetadata h) {
                 out.add(h);
             } else {
-                throw new IllegalArgumentException("not a Kubernetes object: " + doc.strip().lines().findFirst().orElse(""));
+                throw new IllegalArgumentException("not a Kubernetes object: "
+                        + doc.strip().lines().findFirst().orElse(""));
             }
         }
         return out;
@@ -51,7 +53,8 @@ public final class Manifests {
     public static int applyDir(KubernetesClient client, Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             int n = 0;
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+            for (Path f : files.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
                     .sorted()
                     .toList()) {
                 n += apply(client, Files.readString(f)).size();

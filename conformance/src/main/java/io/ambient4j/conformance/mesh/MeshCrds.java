@@ -91,7 +91,11 @@ public final class MeshCrds {
                     .withName(object.getMetadata().getName())
                     .get();
             if (existing == null) {
-                client.apiextensions().v1().customResourceDefinitions().resource(object).create();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(object)
+                        .create();
             }
         }
     }

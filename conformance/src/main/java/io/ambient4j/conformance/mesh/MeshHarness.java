@@ -86,7 +86,11 @@ public final class MeshHarness implements AutoCloseable {
         MeshCrds.install(client);
         for (String ns : List.of("default", "kube-system", "istio-system")) {
             client.namespaces()
-                    .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .endMetadata()
+                            .build())
                     .createOr(NonDeletingOperation::update);
         }
         NodeNetwork network = new NodeNetwork(topology, state);
@@ -145,10 +149,14 @@ public final class MeshHarness implements AutoCloseable {
                 .withNewMetadata()
                 .withName(n.name())
                 .withLabels(Map.of(
-                        "kubernetes.io/hostname", n.name(),
-                        "kubernetes.io/os", "linux",
-                        "topology.kubernetes.io/region", "local",
-                        "topology.kubernetes.io/zone", "local-" + n.index()))
+                        "kubernetes.io/hostname",
+                        n.name(),
+                        "kubernetes.io/os",
+                        "linux",
+                        "topology.kubernetes.io/region",
+                        "local",
+                        "topology.kubernetes.io/zone",
+                        "local-" + n.index()))
                 .endMetadata()
                 .withNewSpec()
                 .withPodCIDR(n.podCidr())
@@ -209,19 +217,39 @@ public final class MeshHarness implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         b.append("ambient4j local mesh '").append(topology.prefix()).append("' is up\n");
         b.append("  API server:   ").append(api.url()).append('\n');
-        b.append("  kubeconfig:   ").append(api.kubeconfig()).append("  (inside a node netns: ")
-                .append(nodeKubeconfig).append(")\n");
-        b.append("  underlay:     netns ").append(topology.underlayNetns()).append(' ').append(Topology.UNDERLAY_IP)
+        b.append("  kubeconfig:   ")
+                .append(api.kubeconfig())
+                .append("  (inside a node netns: ")
+                .append(nodeKubeconfig)
+                .append(")\n");
+        b.append("  underlay:     netns ")
+                .append(topology.underlayNetns())
+                .append(' ')
+                .append(Topology.UNDERLAY_IP)
                 .append(" (outside the cluster)\n");
         for (NodePlan n : topology.nodes()) {
-            b.append("  ").append(n.name()).append(":       netns ").append(n.netns()).append(", node IP ")
-                    .append(n.nodeIp()).append(", pod CIDR ").append(n.podCidr()).append(", DNS ").append(n.gateway())
+            b.append("  ")
+                    .append(n.name())
+                    .append(":       netns ")
+                    .append(n.netns())
+                    .append(", node IP ")
+                    .append(n.nodeIp())
+                    .append(", pod CIDR ")
+                    .append(n.podCidr())
+                    .append(", DNS ")
+                    .append(n.gateway())
                     .append(":53\n");
         }
-        b.append("  services:     ClusterIPs from ").append(Topology.SERVICE_CIDR).append('\n');
-        unavailable.forEach((c, why) -> b.append("  ").append(c).append(": not running (").append(why).append(")\n"));
+        b.append("  services:     ClusterIPs from ")
+                .append(Topology.SERVICE_CIDR)
+                .append('\n');
+        unavailable.forEach((c, why) ->
+                b.append("  ").append(c).append(": not running (").append(why).append(")\n"));
         b.append("  run in a pod: ip netns exec ").append(topology.prefix()).append("-<namespace>-<pod> <command>\n");
-        b.append("  list pods:    ip netns list | grep ^").append(topology.prefix()).append('-').append('\n');
+        b.append("  list pods:    ip netns list | grep ^")
+                .append(topology.prefix())
+                .append('-')
+                .append('\n');
         return b.toString();
     }
 

@@ -61,9 +61,14 @@ public final class NodeNetwork {
         }
         String d = Topology.CLUSTER_DOMAIN;
         for (NodePlan node : topology.nodes()) {
-            writeResolv(node.netns(), "nameserver " + node.gateway() + "\nsearch svc." + d + " " + d + "\noptions ndots:5\n");
+            writeResolv(
+                    node.netns(),
+                    "nameserver " + node.gateway() + "\nsearch svc." + d + " " + d + "\noptions ndots:5\n");
         }
-        writeResolv(ul, "nameserver " + topology.nodes().getFirst().gateway() + "\nsearch svc." + d + " " + d + "\noptions ndots:5\n");
+        writeResolv(
+                ul,
+                "nameserver " + topology.nodes().getFirst().gateway() + "\nsearch svc." + d + " " + d
+                        + "\noptions ndots:5\n");
         for (NodePlan node : topology.nodes()) {
             for (NodePlan other : topology.nodes()) {
                 if (other != node) {
@@ -80,7 +85,20 @@ public final class NodeNetwork {
     public void addPod(NodePlan node, String netns, String ip, String namespace) {
         addNetns(netns);
         String veth = "veth" + vethSeq.incrementAndGet();
-        Sh.run("ip", "link", "add", veth, "netns", node.netns(), "type", "veth", "peer", "name", "eth0", "netns", netns);
+        Sh.run(
+                "ip",
+                "link",
+                "add",
+                veth,
+                "netns",
+                node.netns(),
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                netns);
         Sh.run("ip", "-n", node.netns(), "link", "set", veth, "master", "br0", "up");
         Sh.run("ip", "-n", netns, "addr", "add", ip + "/24", "dev", "eth0");
         Sh.run("ip", "-n", netns, "link", "set", "eth0", "up");
@@ -96,8 +114,10 @@ public final class NodeNetwork {
 
     private void writeResolvConf(String netns, String nameserver, String namespace) {
         String d = Topology.CLUSTER_DOMAIN;
-        writeResolv(netns, "nameserver " + nameserver + "\nsearch " + namespace + ".svc." + d + " svc." + d + " " + d
-                + "\noptions ndots:5\n");
+        writeResolv(
+                netns,
+                "nameserver " + nameserver + "\nsearch " + namespace + ".svc." + d + " svc." + d + " " + d
+                        + "\noptions ndots:5\n");
     }
 
     private void writeResolv(String netns, String text) {
@@ -113,7 +133,8 @@ public final class NodeNetwork {
 
     private void addNetns(String name) {
         if (Files.exists(Path.of("/var/run/netns", name))) {
-            throw new MeshException(MeshException.Reason.NETWORK, "netns " + name + " already exists (stale run? `make mesh-down`)");
+            throw new MeshException(
+                    MeshException.Reason.NETWORK, "netns " + name + " already exists (stale run? `make mesh-down`)");
         }
         state.record("netns", name);
         Sh.run("ip", "netns", "add", name);

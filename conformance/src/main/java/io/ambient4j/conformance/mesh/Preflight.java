@@ -24,7 +24,8 @@ public final class Preflight {
             if (!onPath(tool)) {
                 throw new MeshException(
                         MeshException.Reason.MISSING_TOOL,
-                        tool + " not found on PATH: install iproute2, iptables and procps (apt-get install iproute2 iptables procps)");
+                        tool
+                                + " not found on PATH: install iproute2, iptables and procps (apt-get install iproute2 iptables procps)");
             }
         }
     }

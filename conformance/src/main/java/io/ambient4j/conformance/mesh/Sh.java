@@ -39,7 +39,8 @@ public final class Sh {
         if (!r.ok()) {
             throw new MeshException(
                     MeshException.Reason.COMMAND_FAILED,
-                    String.join(" ", command) + " exited " + r.exit() + ": " + r.stderr().strip() + r.stdout().strip());
+                    String.join(" ", command) + " exited " + r.exit() + ": "
+                            + r.stderr().strip() + r.stdout().strip());
         }
         return r.stdout();
     }
@@ -65,10 +66,12 @@ public final class Sh {
             }
             o.join();
             e.join();
-            return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Result(
+                    p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } catch (IOException ex) {
             throw new MeshException(
-                    MeshException.Reason.COMMAND_FAILED, "cannot run " + String.join(" ", command) + ": " + ex.getMessage());
+                    MeshException.Reason.COMMAND_FAILED,
+                    "cannot run " + String.join(" ", command) + ": " + ex.getMessage());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new MeshException(MeshException.Reason.COMMAND_FAILED, "interrupted running " + command);

@@ -54,8 +54,7 @@ public final class StateFile {
     public void record(String kind, String value) {
         lock.lock();
         try {
-            Files.writeString(
-                    journal, kind + " " + value + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.writeString(journal, kind + " " + value + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new MeshException(MeshException.Reason.STATE_FILE, "cannot append to " + journal, e);
         } finally {
@@ -72,7 +71,8 @@ public final class StateFile {
         for (String line : text.split("\n")) {
             int sp = line.indexOf(' ');
             if (sp > 0 && sp < line.length() - 1) {
-                entries.add(new Entry(line.substring(0, sp), line.substring(sp + 1).strip()));
+                entries.add(
+                        new Entry(line.substring(0, sp), line.substring(sp + 1).strip()));
             }
         }
         return entries;

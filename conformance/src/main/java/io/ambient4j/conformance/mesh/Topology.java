@@ -40,7 +40,12 @@ public record Topology(String prefix, List<NodePlan> nodes) {
         List<NodePlan> plans = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             plans.add(new NodePlan(
-                    i, "node-" + i, prefix + "-node-" + i, "10.240.0." + (10 + i), "10.244." + i + ".0/24", "10.244." + i + ".1"));
+                    i,
+                    "node-" + i,
+                    prefix + "-node-" + i,
+                    "10.240.0." + (10 + i),
+                    "10.244." + i + ".0/24",
+                    "10.244." + i + ".1"));
         }
         return new Topology(prefix, plans);
     }

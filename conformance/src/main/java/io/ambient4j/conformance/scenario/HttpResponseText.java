@@ -23,7 +23,9 @@ public record HttpResponseText(int status, Map<String, String> headers, String b
         for (int i = 1; i < lines.length; i++) {
             int c = lines[i].indexOf(':');
             if (c > 0) {
-                headers.put(lines[i].substring(0, c).strip().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).strip());
+                headers.put(
+                        lines[i].substring(0, c).strip().toLowerCase(Locale.ROOT),
+                        lines[i].substring(c + 1).strip());
             }
         }
         byte[] bodyBytes = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);

@@ -15,7 +15,8 @@ public final class MetricText {
     /** A value test such as {@code >0}, {@code ==1}, {@code >=2}, {@code <5}, or a bare number (equals). */
     public record Comparison(String op, double operand) {
         public static Comparison parse(String s) {
-            var m = java.util.regex.Pattern.compile("\\s*(>=|<=|==|!=|>|<)?\\s*(-?[0-9.]+)\\s*").matcher(s);
+            var m = java.util.regex.Pattern.compile("\\s*(>=|<=|==|!=|>|<)?\\s*(-?[0-9.]+)\\s*")
+                    .matcher(s);
             if (!m.matches()) {
                 throw new IllegalArgumentException("value test '" + s + "' must look like >0, ==1, >=2 or 3");
             }
@@ -95,7 +96,8 @@ public final class MetricText {
     public static List<Sample> matching(List<Sample> samples, String name, Map<String, String> labels) {
         return samples.stream()
                 .filter(s -> s.name().equals(name) || s.name().equals(name + "_total"))
-                .filter(s -> labels.entrySet().stream().allMatch(e -> e.getValue().equals(s.labels().get(e.getKey()))))
+                .filter(s -> labels.entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(s.labels().get(e.getKey()))))
                 .toList();
     }
 }

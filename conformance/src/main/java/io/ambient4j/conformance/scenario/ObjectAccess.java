@@ -92,6 +92,10 @@ final class ObjectAccess {
     }
 
     static Scenario.ObjectRef refOf(HasMetadata h) {
-        return new Scenario.ObjectRef(h.getApiVersion(), h.getKind(), h.getMetadata().getNamespace(), h.getMetadata().getName());
+        return new Scenario.ObjectRef(
+                h.getApiVersion(),
+                h.getKind(),
+                h.getMetadata().getNamespace(),
+                h.getMetadata().getName());
     }
 }

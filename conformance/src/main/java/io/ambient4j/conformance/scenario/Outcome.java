@@ -7,7 +7,8 @@ import java.util.Map;
  * timeout, eof, other (with {@code detail}). For HTTP: status, headers and body; for TCP: everything
  * the server sent ({@code reply}).
  */
-public record Outcome(String error, String detail, Integer status, Map<String, String> headers, String body, String reply) {
+public record Outcome(
+        String error, String detail, Integer status, Map<String, String> headers, String body, String reply) {
     public static Outcome failed(String error, String detail) {
         return new Outcome(error, detail, null, Map.of(), "", "");
     }

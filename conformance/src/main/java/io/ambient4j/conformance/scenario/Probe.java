@@ -120,7 +120,8 @@ final class Probe {
         return Outcome.failed(connecting ? "other" : "other", e.getClass().getSimpleName() + ": " + msg);
     }
 
-    private static Outcome http1(Socket s, String method, String authority, String path, Map<String, String> headers, String body)
+    private static Outcome http1(
+            Socket s, String method, String authority, String path, Map<String, String> headers, String body)
             throws IOException {
         StringBuilder req = new StringBuilder();
         req.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
@@ -270,7 +271,8 @@ final class Probe {
                 java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
                 ch.socket().receive(p);
                 DnsMessage.Reply reply = DnsMessage.parseReply(buf, p.getLength());
-                if (reply.rcode() == DnsMessage.RCODE_NOERROR && !reply.addresses().isEmpty()) {
+                if (reply.rcode() == DnsMessage.RCODE_NOERROR
+                        && !reply.addresses().isEmpty()) {
                     return reply.addresses().getFirst();
                 }
             }

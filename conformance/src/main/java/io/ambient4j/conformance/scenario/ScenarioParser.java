@@ -74,7 +74,8 @@ public final class ScenarioParser {
         Map<String, NodeTuple> top = mapping(root.get(), "scenario", TOP);
         List<String> cases = strings(required(top, "cases", root.get()), "cases");
         if (cases.isEmpty()) {
-            throw err(top.get("cases").getValueNode(), Reason.BAD_VALUE, "'cases' must name at least one catalogue case");
+            throw err(
+                    top.get("cases").getValueNode(), Reason.BAD_VALUE, "'cases' must name at least one catalogue case");
         }
         for (NodeTuple t : List.of(top.get("cases"))) {
             for (String c : cases) {
@@ -83,11 +84,15 @@ public final class ScenarioParser {
                 }
             }
         }
-        String description = top.containsKey("description") ? scalar(top.get("description").getValueNode(), "description") : "";
-        List<String> requires = top.containsKey("requires") ? strings(top.get("requires").getValueNode(), "requires") : List.of();
+        String description =
+                top.containsKey("description") ? scalar(top.get("description").getValueNode(), "description") : "";
+        List<String> requires =
+                top.containsKey("requires") ? strings(top.get("requires").getValueNode(), "requires") : List.of();
         for (String r : requires) {
             if (!Set.of("istiod", "ztunnel", "cni", "waypoint").contains(r)) {
-                throw err(top.get("requires").getValueNode(), Reason.BAD_VALUE,
+                throw err(
+                        top.get("requires").getValueNode(),
+                        Reason.BAD_VALUE,
                         "unknown component '" + r + "' in requires (istiod, ztunnel, cni, waypoint)");
             }
         }
@@ -101,15 +106,20 @@ public final class ScenarioParser {
         }
         Scenario scenario = new Scenario(file, cases, description, requires, steps);
         if (scenario.checkCount() == 0) {
-            throw err(stepsNode, Reason.NO_CHECKS, "scenario has no 'check' step: a scenario must assert something");
+            throw err(top.get("steps").getKeyNode(), Reason.NO_CHECKS, "scenario has no 'check' step: a scenario must assert something");
         }
         return scenario;
     }
 
     private Scenario.Step step(Node node) {
-        Map<String, NodeTuple> m = mapping(node, "step", Set.of("apply", "delete", "label", "annotate", "patch", "waitFor", "check"));
+        Map<String, NodeTuple> m =
+                mapping(node, "step", Set.of("apply", "delete", "label", "annotate", "patch", "waitFor", "check"));
         if (m.size() != 1) {
-            throw err(node, Reason.BAD_VALUE, "a step has exactly one of apply, delete, label, annotate, patch, waitFor, check; found " + m.keySet());
+            throw err(
+                    node,
+                    Reason.BAD_VALUE,
+                    "a step has exactly one of apply, delete, label, annotate, patch, waitFor, check; found "
+                            + m.keySet());
         }
         var e = m.entrySet().iterator().next();
         Node v = e.getValue().getValueNode();
@@ -117,9 +127,13 @@ public final class ScenarioParser {
         return switch (e.getKey()) {
             case "apply" -> new Scenario.Apply(line, manifests(v));
             case "delete" -> new Scenario.Delete(line, ref(v, Set.of()));
-            case "label" -> new Scenario.Label(line, ref(v, Set.of("labels")), nullableMap(field(v, "labels"), "labels"));
-            case "annotate" -> new Scenario.Annotate(line, ref(v, Set.of("annotations")), nullableMap(field(v, "annotations"), "annotations"));
-            case "patch" -> new Scenario.Patch(line, ref(v, Set.of("merge")), JSON.asJson(construct(field(v, "merge"))));
+            case "label" ->
+                new Scenario.Label(line, ref(v, Set.of("labels")), nullableMap(field(v, "labels"), "labels"));
+            case "annotate" ->
+                new Scenario.Annotate(
+                        line, ref(v, Set.of("annotations")), nullableMap(field(v, "annotations"), "annotations"));
+            case "patch" ->
+                new Scenario.Patch(line, ref(v, Set.of("merge")), JSON.asJson(construct(field(v, "merge"))));
             case "waitFor" -> waitFor(line, v);
             case "check" -> check(line, v);
             default -> throw new IllegalStateException(e.getKey());
@@ -129,21 +143,42 @@ public final class ScenarioParser {
     private Scenario.WaitFor waitFor(int line, Node v) {
         Scenario.ObjectRef ref = ref(v, Set.of("condition", "timeout"));
         Map<String, NodeTuple> m = mapping(v, "waitFor", null);
-        String condition = m.containsKey("condition") ? scalar(m.get("condition").getValueNode(), "condition") : "ready";
+        String condition =
+                m.containsKey("condition") ? scalar(m.get("condition").getValueNode(), "condition") : "ready";
         if (!Set.of("exists", "deleted", "ready").contains(condition)) {
-            throw err(m.get("condition").getValueNode(), Reason.BAD_VALUE, "condition must be exists, deleted or ready, not '" + condition + "'");
+            throw err(
+                    m.get("condition").getValueNode(),
+                    Reason.BAD_VALUE,
+                    "condition must be exists, deleted or ready, not '" + condition + "'");
         }
-        Duration timeout = m.containsKey("timeout") ? duration(m.get("timeout").getValueNode()) : Duration.ofSeconds(30);
+        Duration timeout =
+                m.containsKey("timeout") ? duration(m.get("timeout").getValueNode()) : Duration.ofSeconds(30);
         return new Scenario.WaitFor(line, ref, condition, timeout);
     }
 
     private Scenario.Check check(int line, Node v) {
-        Map<String, NodeTuple> m = mapping(v, "check", Set.of(
-                "name", "from", "url", "method", "headers", "send", "timeout", "repeat", "within", "expect",
-                "annotation", "rules", "metric"));
+        Map<String, NodeTuple> m = mapping(
+                v,
+                "check",
+                Set.of(
+                        "name",
+                        "from",
+                        "url",
+                        "method",
+                        "headers",
+                        "send",
+                        "timeout",
+                        "repeat",
+                        "within",
+                        "expect",
+                        "annotation",
+                        "rules",
+                        "metric"));
         String name = m.containsKey("name") ? scalar(m.get("name").getValueNode(), "name") : "check at line " + line;
         Duration within = m.containsKey("within") ? duration(m.get("within").getValueNode()) : Duration.ofSeconds(10);
-        int kinds = (m.containsKey("url") ? 1 : 0) + (m.containsKey("annotation") ? 1 : 0) + (m.containsKey("rules") ? 1 : 0)
+        int kinds = (m.containsKey("url") ? 1 : 0)
+                + (m.containsKey("annotation") ? 1 : 0)
+                + (m.containsKey("rules") ? 1 : 0)
                 + (m.containsKey("metric") ? 1 : 0);
         if (kinds != 1) {
             throw err(v, Reason.BAD_VALUE, "check '" + name + "' needs exactly one of url, annotation, rules, metric");
@@ -164,14 +199,17 @@ public final class ScenarioParser {
             a = new Scenario.Annotation(pod, key, value, absent);
         } else if (m.containsKey("rules")) {
             Node rn = m.get("rules").getValueNode();
-            Map<String, NodeTuple> rm = mapping(rn, "rules", Set.of("pod", "workload", "node", "table", "contains", "absent"));
+            Map<String, NodeTuple> rm =
+                    mapping(rn, "rules", Set.of("pod", "workload", "node", "table", "contains", "absent"));
             Target where = target(rn, rm);
             String table = rm.containsKey("table") ? scalar(rm.get("table").getValueNode(), "table") : "nat";
             if (!Set.of("nat", "mangle", "raw", "filter").contains(table)) {
                 throw err(rm.get("table").getValueNode(), Reason.BAD_VALUE, "table must be nat, mangle, raw or filter");
             }
-            List<String> contains = rm.containsKey("contains") ? strings(rm.get("contains").getValueNode(), "contains") : List.of();
-            List<String> absent = rm.containsKey("absent") ? strings(rm.get("absent").getValueNode(), "absent") : List.of();
+            List<String> contains =
+                    rm.containsKey("contains") ? strings(rm.get("contains").getValueNode(), "contains") : List.of();
+            List<String> absent =
+                    rm.containsKey("absent") ? strings(rm.get("absent").getValueNode(), "absent") : List.of();
             if (contains.isEmpty() && absent.isEmpty()) {
                 throw err(rn, Reason.MISSING_FIELD, "rules check needs 'contains' or 'absent'");
             }
@@ -182,7 +220,8 @@ public final class ScenarioParser {
             Target from = from(required(mm, "from", mn));
             String url = scalar(required(mm, "url", mn), "url");
             String metricName = scalar(required(mm, "name", mn), "name");
-            Map<String, String> labels = mm.containsKey("labels") ? stringMap(mm.get("labels").getValueNode(), "labels") : Map.of();
+            Map<String, String> labels =
+                    mm.containsKey("labels") ? stringMap(mm.get("labels").getValueNode(), "labels") : Map.of();
             String value = mm.containsKey("value") ? scalar(mm.get("value").getValueNode(), "value") : ">0";
             try {
                 MetricText.Comparison.parse(value);
@@ -199,40 +238,71 @@ public final class ScenarioParser {
         Node urlNode = m.get("url").getValueNode();
         String url = scalar(urlNode, "url");
         if (!url.matches("(http|h2c|tcp|tcp-server)://[^/]+.*")) {
-            throw err(urlNode, Reason.BAD_VALUE, "url must start with http://, h2c://, tcp:// or tcp-server:// and name a host: '" + url + "'");
+            throw err(
+                    urlNode,
+                    Reason.BAD_VALUE,
+                    "url must start with http://, h2c://, tcp:// or tcp-server:// and name a host: '" + url + "'");
         }
         String method = m.containsKey("method") ? scalar(m.get("method").getValueNode(), "method") : "GET";
-        Map<String, String> headers = m.containsKey("headers") ? stringMap(m.get("headers").getValueNode(), "headers") : Map.of();
+        Map<String, String> headers =
+                m.containsKey("headers") ? stringMap(m.get("headers").getValueNode(), "headers") : Map.of();
         String send = m.containsKey("send") ? scalar(m.get("send").getValueNode(), "send") : null;
         Duration timeout = m.containsKey("timeout") ? duration(m.get("timeout").getValueNode()) : Duration.ofSeconds(3);
         int repeat = m.containsKey("repeat") ? integer(m.get("repeat").getValueNode()) : 1;
         Node en = required(m, "expect", v);
-        Map<String, NodeTuple> e = mapping(en, "expect", Set.of(
-                "status", "error", "denied", "bodyContains", "bodyExcludes", "hostname", "sourceIp", "requestHeaders",
-                "requestHeadersAbsent", "l7", "echoed"));
+        Map<String, NodeTuple> e = mapping(
+                en,
+                "expect",
+                Set.of(
+                        "status",
+                        "error",
+                        "denied",
+                        "bodyContains",
+                        "bodyExcludes",
+                        "hostname",
+                        "sourceIp",
+                        "requestHeaders",
+                        "requestHeadersAbsent",
+                        "l7",
+                        "echoed"));
         if (e.isEmpty()) {
             throw err(en, Reason.NO_CHECKS, "check '" + name + "' has an empty expect: it would assert nothing");
         }
         String error = e.containsKey("error") ? scalar(e.get("error").getValueNode(), "error") : null;
         if (error != null && !ERRORS.contains(error)) {
-            throw err(e.get("error").getValueNode(), Reason.BAD_VALUE, "error must be one of " + ERRORS + ", not '" + error + "'");
+            throw err(
+                    e.get("error").getValueNode(),
+                    Reason.BAD_VALUE,
+                    "error must be one of " + ERRORS + ", not '" + error + "'");
         }
         boolean http = url.startsWith("http") || url.startsWith("h2c");
-        for (String httpOnly : List.of("status", "bodyContains", "bodyExcludes", "requestHeaders", "requestHeadersAbsent", "l7")) {
+        for (String httpOnly :
+                List.of("status", "bodyContains", "bodyExcludes", "requestHeaders", "requestHeadersAbsent", "l7")) {
             if (!http && e.containsKey(httpOnly)) {
-                throw err(e.get(httpOnly).getKeyNode(), Reason.BAD_VALUE, "'" + httpOnly + "' needs an http:// or h2c:// url");
+                throw err(
+                        e.get(httpOnly).getKeyNode(),
+                        Reason.BAD_VALUE,
+                        "'" + httpOnly + "' needs an http:// or h2c:// url");
             }
         }
         Scenario.Expect expect = new Scenario.Expect(
                 e.containsKey("status") ? integer(e.get("status").getValueNode()) : null,
                 error,
                 e.containsKey("denied") ? bool(e.get("denied").getValueNode()) : null,
-                e.containsKey("bodyContains") ? strings(e.get("bodyContains").getValueNode(), "bodyContains") : List.of(),
-                e.containsKey("bodyExcludes") ? strings(e.get("bodyExcludes").getValueNode(), "bodyExcludes") : List.of(),
+                e.containsKey("bodyContains")
+                        ? strings(e.get("bodyContains").getValueNode(), "bodyContains")
+                        : List.of(),
+                e.containsKey("bodyExcludes")
+                        ? strings(e.get("bodyExcludes").getValueNode(), "bodyExcludes")
+                        : List.of(),
                 e.containsKey("hostname") ? scalar(e.get("hostname").getValueNode(), "hostname") : null,
                 e.containsKey("sourceIp") ? scalar(e.get("sourceIp").getValueNode(), "sourceIp") : null,
-                e.containsKey("requestHeaders") ? stringMap(e.get("requestHeaders").getValueNode(), "requestHeaders") : Map.of(),
-                e.containsKey("requestHeadersAbsent") ? strings(e.get("requestHeadersAbsent").getValueNode(), "requestHeadersAbsent") : List.of(),
+                e.containsKey("requestHeaders")
+                        ? stringMap(e.get("requestHeaders").getValueNode(), "requestHeaders")
+                        : Map.of(),
+                e.containsKey("requestHeadersAbsent")
+                        ? strings(e.get("requestHeadersAbsent").getValueNode(), "requestHeadersAbsent")
+                        : List.of(),
                 e.containsKey("l7") ? bool(e.get("l7").getValueNode()) : null,
                 e.containsKey("echoed") ? scalar(e.get("echoed").getValueNode(), "echoed") : null);
         return new Scenario.Connect(from, url, method, headers, send, timeout, repeat, expect);
@@ -249,9 +319,13 @@ public final class ScenarioParser {
     }
 
     private Target target(Node n, Map<String, NodeTuple> m) {
-        int count = (m.containsKey("pod") ? 1 : 0) + (m.containsKey("workload") ? 1 : 0) + (m.containsKey("node") ? 1 : 0);
+        int count =
+                (m.containsKey("pod") ? 1 : 0) + (m.containsKey("workload") ? 1 : 0) + (m.containsKey("node") ? 1 : 0);
         if (count != 1) {
-            throw err(n, Reason.BAD_VALUE, "name exactly one of pod: <ns>/<name>, workload: <ns>/<deployment>, node: <node>");
+            throw err(
+                    n,
+                    Reason.BAD_VALUE,
+                    "name exactly one of pod: <ns>/<name>, workload: <ns>/<deployment>, node: <node>");
         }
         if (m.containsKey("node")) {
             return new Target(Target.Kind.NODE, null, scalar(m.get("node").getValueNode(), "node"));
@@ -272,9 +346,14 @@ public final class ScenarioParser {
         Map<String, NodeTuple> m = mapping(n, "object reference", allowed);
         String kind = scalar(required(m, "kind", n), "kind");
         String name = scalar(required(m, "name", n), "name");
-        String apiVersion = m.containsKey("apiVersion") ? scalar(m.get("apiVersion").getValueNode(), "apiVersion") : Kinds.apiVersion(kind);
+        String apiVersion = m.containsKey("apiVersion")
+                ? scalar(m.get("apiVersion").getValueNode(), "apiVersion")
+                : Kinds.apiVersion(kind);
         if (apiVersion == null) {
-            throw err(m.get("kind").getValueNode(), Reason.MISSING_FIELD, "kind '" + kind + "' is not well known: give its apiVersion");
+            throw err(
+                    m.get("kind").getValueNode(),
+                    Reason.MISSING_FIELD,
+                    "kind '" + kind + "' is not well known: give its apiVersion");
         }
         String ns = m.containsKey("namespace") ? scalar(m.get("namespace").getValueNode(), "namespace") : null;
         if (ns == null && Kinds.namespaced(kind)) {
@@ -299,7 +378,8 @@ public final class ScenarioParser {
         StringBuilder b = new StringBuilder();
         for (Node d : docs) {
             if (!(d instanceof MappingNode)) {
-                throw err(d, Reason.BAD_VALUE, "apply takes a YAML text (|), a Kubernetes object, or a list of objects");
+                throw err(
+                        d, Reason.BAD_VALUE, "apply takes a YAML text (|), a Kubernetes object, or a list of objects");
             }
             String json = JSON.asJson(construct(d));
             validateManifests(d, json);
@@ -342,8 +422,11 @@ public final class ScenarioParser {
                 throw err(t.getKeyNode(), Reason.BAD_VALUE, "duplicate key '" + key + "' in " + what);
             }
             if (allowed != null && !allowed.contains(key)) {
-                throw err(t.getKeyNode(), Reason.UNKNOWN_FIELD, "unknown field '" + key + "' in " + what + " (allowed: "
-                        + allowed.stream().sorted().toList() + ")");
+                throw err(
+                        t.getKeyNode(),
+                        Reason.UNKNOWN_FIELD,
+                        "unknown field '" + key + "' in " + what + " (allowed: "
+                                + allowed.stream().sorted().toList() + ")");
             }
             out.put(key, t);
         }

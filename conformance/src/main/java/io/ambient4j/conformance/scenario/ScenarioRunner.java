@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * the end deletes every object the scenario applied, so scenarios do not see each other's objects.
  */
 public final class ScenarioRunner {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(podIP|workloadIP|clusterIP|nodeIP|podName):([^}]+)}");
+    private static final Pattern PLACEHOLDER =
+            Pattern.compile("\\$\\{(podIP|workloadIP|clusterIP|nodeIP|podName):([^}]+)}");
     private static final Duration POLL = Duration.ofMillis(150);
 
     private final MeshHarness mesh;
@@ -42,9 +43,11 @@ public final class ScenarioRunner {
     public ScenarioResult run(Scenario s) {
         Instant start = Instant.now();
         Map<String, String> unavailable = mesh.unavailableComponents();
-        List<String> missing = s.requires().stream().filter(unavailable::containsKey).toList();
+        List<String> missing =
+                s.requires().stream().filter(unavailable::containsKey).toList();
         if (!missing.isEmpty()) {
-            String why = String.join("; ", missing.stream().map(unavailable::get).toList());
+            String why =
+                    String.join("; ", missing.stream().map(unavailable::get).toList());
             return new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.SKIPPED, Duration.ZERO, why);
         }
         List<Scenario.ObjectRef> applied = new ArrayList<>();
@@ -88,7 +91,8 @@ public final class ScenarioRunner {
                 return Optional.empty();
             }
             case Scenario.Annotate a -> {
-                ObjectAccess.editMeta(client, a.ref(), m -> apply(m.getAnnotations(), a.annotations(), m::setAnnotations));
+                ObjectAccess.editMeta(
+                        client, a.ref(), m -> apply(m.getAnnotations(), a.annotations(), m::setAnnotations));
                 return Optional.empty();
             }
             case Scenario.Patch p -> {
@@ -105,7 +109,9 @@ public final class ScenarioRunner {
     }
 
     private static void apply(
-            Map<String, String> current, Map<String, String> changes, java.util.function.Consumer<Map<String, String>> set) {
+            Map<String, String> current,
+            Map<String, String> changes,
+            java.util.function.Consumer<Map<String, String>> set) {
         Map<String, String> next = new java.util.LinkedHashMap<>(current == null ? Map.of() : current);
         changes.forEach((k, v) -> {
             if (v == null) {
@@ -132,8 +138,9 @@ public final class ScenarioRunner {
             }
             last = h == null ? "it does not exist" : "it is not " + w.condition();
             if (Instant.now().isAfter(deadline)) {
-                return Optional.of("timed out after " + w.timeout().toMillis() + "ms waiting for " + w.ref().kind() + " "
-                        + w.ref().namespace() + "/" + w.ref().name() + " to be " + w.condition() + ": " + last);
+                return Optional.of("timed out after " + w.timeout().toMillis() + "ms waiting for "
+                        + w.ref().kind() + " " + w.ref().namespace() + "/"
+                        + w.ref().name() + " to be " + w.condition() + ": " + last);
             }
             pause();
         }
@@ -148,7 +155,9 @@ public final class ScenarioRunner {
                         && d.getStatus().getReadyReplicas() != null
                         && d.getStatus().getReadyReplicas() >= want;
             }
-            case Service s -> s.getSpec().getClusterIP() != null && !s.getSpec().getClusterIP().isEmpty();
+            case Service s ->
+                s.getSpec().getClusterIP() != null
+                        && !s.getSpec().getClusterIP().isEmpty();
             default -> true;
         };
     }
@@ -177,22 +186,28 @@ public final class ScenarioRunner {
             case Scenario.Connect c -> connect(c);
             case Scenario.Annotation an -> {
                 Pod pod = pod(an.pod());
-                String v = pod.getMetadata().getAnnotations() == null ? null : pod.getMetadata().getAnnotations().get(an.key());
+                String v = pod.getMetadata().getAnnotations() == null
+                        ? null
+                        : pod.getMetadata().getAnnotations().get(an.key());
                 if (an.absent()) {
                     yield v == null ? List.of() : List.of("annotation " + an.key() + "=" + v + " must be absent");
                 }
-                yield an.value().equals(v) ? List.of() : List.of("annotation " + an.key() + " is " + v + ", expected " + an.value());
+                yield an.value().equals(v)
+                        ? List.of()
+                        : List.of("annotation " + an.key() + " is " + v + ", expected " + an.value());
             }
             case Scenario.Rules r -> {
                 String save = Sh.run(Sh.inNetns(netns(r.where()), "iptables-save", "-t", r.table()), null);
                 yield Verdicts.rules(save, r.contains(), r.absent());
             }
             case Scenario.Metric m -> {
-                Outcome o = probe.run(netns(m.from()), substitute(m.url()), "GET", Map.of(), null, Duration.ofSeconds(3));
+                Outcome o =
+                        probe.run(netns(m.from()), substitute(m.url()), "GET", Map.of(), null, Duration.ofSeconds(3));
                 if (o.error() != null || o.status() == null || o.status() != 200) {
                     yield List.of("metrics at " + m.url() + ": " + o.describe());
                 }
-                yield Verdicts.metric(o.body(), m.name(), m.labels(), m.value()).stream().toList();
+                yield Verdicts.metric(o.body(), m.name(), m.labels(), m.value()).stream()
+                        .toList();
             }
         };
     }
@@ -208,7 +223,9 @@ public final class ScenarioRunner {
             Outcome o = probe.run(netns, url, c.method(), headers, c.send(), c.timeout());
             List<String> failures = Verdicts.judge(e, o, sourceIp);
             if (!failures.isEmpty()) {
-                return c.repeat() > 1 ? List.of("attempt " + (i + 1) + "/" + c.repeat() + ": " + String.join("; ", failures)) : failures;
+                return c.repeat() > 1
+                        ? List.of("attempt " + (i + 1) + "/" + c.repeat() + ": " + String.join("; ", failures))
+                        : failures;
             }
         }
         return List.of();
@@ -216,10 +233,16 @@ public final class ScenarioRunner {
 
     private Scenario.Expect substitute(Scenario.Expect e) {
         return new Scenario.Expect(
-                e.status(), e.error(), e.denied(), e.bodyContains().stream().map(this::substitute).toList(),
+                e.status(),
+                e.error(),
+                e.denied(),
+                e.bodyContains().stream().map(this::substitute).toList(),
                 e.bodyExcludes().stream().map(this::substitute).toList(),
                 e.hostname() == null ? null : substitute(e.hostname()),
-                e.sourceIp() == null ? null : substitute(e.sourceIp()), e.requestHeaders(), e.requestHeadersAbsent(), e.l7(),
+                e.sourceIp() == null ? null : substitute(e.sourceIp()),
+                e.requestHeaders(),
+                e.requestHeadersAbsent(),
+                e.l7(),
                 e.echoed() == null ? null : substitute(e.echoed()));
     }
 
@@ -232,9 +255,15 @@ public final class ScenarioRunner {
             String value = switch (m.group(1)) {
                 case "podIP" -> podIp(pod(new Target(Target.Kind.POD, ns(arg), name(arg))));
                 case "workloadIP" -> podIp(pod(new Target(Target.Kind.WORKLOAD, ns(arg), name(arg))));
-                case "podName" -> pod(new Target(Target.Kind.WORKLOAD, ns(arg), name(arg))).getMetadata().getName();
+                case "podName" ->
+                    pod(new Target(Target.Kind.WORKLOAD, ns(arg), name(arg)))
+                            .getMetadata()
+                            .getName();
                 case "clusterIP" -> {
-                    Service s = client.services().inNamespace(ns(arg)).withName(name(arg)).get();
+                    Service s = client.services()
+                            .inNamespace(ns(arg))
+                            .withName(name(arg))
+                            .get();
                     if (s == null || s.getSpec().getClusterIP() == null) {
                         throw new IllegalStateException("service " + arg + " has no clusterIP");
                     }
@@ -281,7 +310,8 @@ public final class ScenarioRunner {
         }
         return client.pods().inNamespace(t.namespace()).list().getItems().stream()
                 .filter(p -> p.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(r -> "ReplicaSet".equals(r.getKind()) && r.getName().startsWith(t.name() + "-")
+                        .anyMatch(r -> "ReplicaSet".equals(r.getKind())
+                                && r.getName().startsWith(t.name() + "-")
                                 && r.getName().length() == t.name().length() + 11))
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .filter(DeploymentController::isReady)
@@ -296,7 +326,9 @@ public final class ScenarioRunner {
             case NODE -> mesh.topology().node(t.name()).netns();
             default -> {
                 Pod p = pod(t);
-                yield mesh.topology().podNetns(p.getMetadata().getNamespace(), p.getMetadata().getName());
+                yield mesh.topology()
+                        .podNetns(
+                                p.getMetadata().getNamespace(), p.getMetadata().getName());
             }
         };
     }
@@ -332,7 +364,9 @@ public final class ScenarioRunner {
         while (Instant.now().isBefore(deadline)
                 && mesh.kubelet().realisedPods().keySet().stream()
                         .anyMatch(k -> namespaces.contains(k.substring(0, k.indexOf('/')))
-                                || applied.stream().anyMatch(r -> r.kind().equals("Pod") && k.equals(r.namespace() + "/" + r.name())))) {
+                                || applied.stream()
+                                        .anyMatch(r ->
+                                                r.kind().equals("Pod") && k.equals(r.namespace() + "/" + r.name())))) {
             pause();
         }
     }

@@ -21,14 +21,17 @@ public final class Suite {
     /** The scenario files of a folder ({@code *.yaml}, {@code *.yml}), sorted. */
     public static List<Path> files(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list scenarios in " + dir + ": " + e.getMessage());
         }
     }
 
     /** Parses and runs each file; {@code log} receives one line per scenario as it finishes. */
-    public static List<ScenarioResult> run(MeshHarness mesh, List<Path> files, java.util.function.Consumer<String> log) {
+    public static List<ScenarioResult> run(
+            MeshHarness mesh, List<Path> files, java.util.function.Consumer<String> log) {
         ScenarioRunner runner = new ScenarioRunner(mesh);
         List<ScenarioResult> results = new ArrayList<>();
         for (Path f : files) {
@@ -36,7 +39,8 @@ public final class Suite {
             try {
                 r = runner.run(ScenarioParser.parse(f));
             } catch (ScenarioException e) {
-                r = new ScenarioResult(f.toString(), List.of(), ScenarioResult.Status.FAILED, Duration.ZERO, e.getMessage());
+                r = new ScenarioResult(
+                        f.toString(), List.of(), ScenarioResult.Status.FAILED, Duration.ZERO, e.getMessage());
             }
             results.add(r);
             log.accept(line(r));
@@ -45,8 +49,13 @@ public final class Suite {
     }
 
     static String line(ScenarioResult r) {
-        return String.format(Locale.ROOT, "%-7s %-45s %6.1fs %s", r.status(), Path.of(r.file()).getFileName(),
-                r.time().toMillis() / 1000.0, r.detail());
+        return String.format(
+                Locale.ROOT,
+                "%-7s %-45s %6.1fs %s",
+                r.status(),
+                Path.of(r.file()).getFileName(),
+                r.time().toMillis() / 1000.0,
+                r.detail());
     }
 
     /** The Markdown report (pure). */
@@ -54,10 +63,17 @@ public final class Suite {
         StringBuilder b = new StringBuilder("# Conformance report\n\n");
         b.append("| case | scenario | result | time | what failed / why skipped |\n|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
-            b.append("| ").append(String.join(", ", r.cases())).append(" | ").append(Path.of(r.file()).getFileName())
-                    .append(" | ").append(r.status().name().toLowerCase(Locale.ROOT)).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.1fs", r.time().toMillis() / 1000.0)).append(" | ")
-                    .append(r.detail().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+            b.append("| ")
+                    .append(String.join(", ", r.cases()))
+                    .append(" | ")
+                    .append(Path.of(r.file()).getFileName())
+                    .append(" | ")
+                    .append(r.status().name().toLowerCase(Locale.ROOT))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1fs", r.time().toMillis() / 1000.0))
+                    .append(" | ")
+                    .append(r.detail().replace("|", "\\|").replace("\n", " "))
+                    .append(" |\n");
         }
         b.append('\n').append(summary(results)).append('\n');
         return b.toString();
@@ -65,9 +81,16 @@ public final class Suite {
 
     /** {@code conformance: N passed, M failed[, K skipped]} (pure). */
     public static String summary(List<ScenarioResult> results) {
-        long passed = results.stream().filter(r -> r.status() == ScenarioResult.Status.PASSED).count();
-        long failed = results.stream().filter(r -> r.status() == ScenarioResult.Status.FAILED).count();
-        long skipped = results.stream().filter(r -> r.status() == ScenarioResult.Status.SKIPPED).count();
-        return "conformance: " + passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : "");
+        long passed = results.stream()
+                .filter(r -> r.status() == ScenarioResult.Status.PASSED)
+                .count();
+        long failed = results.stream()
+                .filter(r -> r.status() == ScenarioResult.Status.FAILED)
+                .count();
+        long skipped = results.stream()
+                .filter(r -> r.status() == ScenarioResult.Status.SKIPPED)
+                .count();
+        return "conformance: " + passed + " passed, " + failed + " failed"
+                + (skipped > 0 ? ", " + skipped + " skipped" : "");
     }
 }

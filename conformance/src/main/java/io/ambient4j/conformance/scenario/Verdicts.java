@@ -80,9 +80,11 @@ public final class Verdicts {
         if (o.status() != null) {
             EchoReply.Parsed parsed = EchoReply.parse(o.body());
             for (Map.Entry<String, String> h : e.requestHeaders().entrySet()) {
-                List<String> values = parsed.headers().getOrDefault(h.getKey().toLowerCase(java.util.Locale.ROOT), List.of());
+                List<String> values =
+                        parsed.headers().getOrDefault(h.getKey().toLowerCase(java.util.Locale.ROOT), List.of());
                 if (!values.contains(h.getValue())) {
-                    failures.add("the server saw header " + h.getKey() + "=" + values + ", expected '" + h.getValue() + "'");
+                    failures.add(
+                            "the server saw header " + h.getKey() + "=" + values + ", expected '" + h.getValue() + "'");
                 }
             }
             for (String h : e.requestHeadersAbsent()) {
@@ -93,7 +95,10 @@ public final class Verdicts {
             if (e.l7() != null) {
                 boolean l7 = parsed.headers().containsKey("x-request-id");
                 if (l7 != e.l7()) {
-                    failures.add(e.l7() ? "expected L7 processing (X-Request-Id), it was L4-only" : "expected L4-only, but the server saw X-Request-Id (L7-processed)");
+                    failures.add(
+                            e.l7()
+                                    ? "expected L7 processing (X-Request-Id), it was L4-only"
+                                    : "expected L4-only, but the server saw X-Request-Id (L7-processed)");
                 }
             }
         }

@@ -30,11 +30,12 @@ public record DnsRecords(Map<String, List<String>> names) {
                 names.put(fqdn, List.of(s.clusterIp()));
             } else {
                 List<String> ips = new ArrayList<>();
-                s.ports().forEach(p -> p.endpoints().forEach(e -> {
-                    if (!ips.contains(e.ip())) {
-                        ips.add(e.ip());
-                    }
-                }));
+                s.ports()
+                        .forEach(p -> p.endpoints().forEach(e -> {
+                            if (!ips.contains(e.ip())) {
+                                ips.add(e.ip());
+                            }
+                        }));
                 names.put(fqdn, List.copyOf(ips));
             }
         }

@@ -73,11 +73,16 @@ public final class Endpoints {
         for (ServicePort sp : svc.getSpec().getPorts()) {
             List<ServiceView.Endpoint> eps = new ArrayList<>();
             for (Pod p : selected) {
-                targetPort(sp, p).ifPresent(port -> eps.add(new ServiceView.Endpoint(p.getStatus().getPodIP(), port)));
+                targetPort(sp, p)
+                        .ifPresent(port ->
+                                eps.add(new ServiceView.Endpoint(p.getStatus().getPodIP(), port)));
             }
             ports.add(new ServiceView.PortView(sp.getName(), sp.getProtocol(), sp.getPort(), eps));
         }
         return new ServiceView(
-                svc.getMetadata().getNamespace(), svc.getMetadata().getName(), svc.getSpec().getClusterIP(), ports);
+                svc.getMetadata().getNamespace(),
+                svc.getMetadata().getName(),
+                svc.getSpec().getClusterIP(),
+                ports);
     }
 }

@@ -33,22 +33,35 @@ public final class KubeProxyRules {
                 String match = "-d " + s.clusterIp() + "/32 -p " + proto + " -m " + proto + " --dport " + p.port();
                 String comment = " -m comment --comment \"" + s.namespace() + "/" + s.name() + ":" + p.port() + "\"";
                 List<ServiceView.Endpoint> eps = p.endpoints().stream()
-                        .sorted(Comparator.comparing(ServiceView.Endpoint::ip).thenComparing(ServiceView.Endpoint::port))
+                        .sorted(Comparator.comparing(ServiceView.Endpoint::ip)
+                                .thenComparing(ServiceView.Endpoint::port))
                         .toList();
                 if (eps.isEmpty()) {
-                    filter.append("-A ").append(REJECT_CHAIN).append(' ').append(match).append(comment)
+                    filter.append("-A ")
+                            .append(REJECT_CHAIN)
+                            .append(' ')
+                            .append(match)
+                            .append(comment)
                             .append(" -j REJECT --reject-with icmp-port-unreachable\n");
                     continue;
                 }
                 for (int i = 0; i < eps.size(); i++) {
-                    nat.append("-A ").append(NAT_CHAIN).append(' ').append(match).append(comment);
+                    nat.append("-A ")
+                            .append(NAT_CHAIN)
+                            .append(' ')
+                            .append(match)
+                            .append(comment);
                     int remaining = eps.size() - i;
                     if (remaining > 1) {
                         nat.append(" -m statistic --mode random --probability ")
                                 .append(String.format(Locale.ROOT, "%.11f", 1.0 / remaining));
                     }
                     ServiceView.Endpoint e = eps.get(i);
-                    nat.append(" -j DNAT --to-destination ").append(e.ip()).append(':').append(e.port()).append('\n');
+                    nat.append(" -j DNAT --to-destination ")
+                            .append(e.ip())
+                            .append(':')
+                            .append(e.port())
+                            .append('\n');
                 }
             }
         }

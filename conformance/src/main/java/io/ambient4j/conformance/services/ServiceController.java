@@ -96,7 +96,8 @@ public final class ServiceController implements AutoCloseable {
         for (Service svc : services.getIndexer().list()) {
             svc = ensureClusterIp(svc);
             live.add(svc.getMetadata().getNamespace() + "/" + svc.getMetadata().getName());
-            if (svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
+            if (svc.getSpec().getSelector() == null
+                    || svc.getSpec().getSelector().isEmpty()) {
                 continue;
             }
             List<Pod> selected = Endpoints.selected(svc, allPods);
@@ -125,7 +126,12 @@ public final class ServiceController implements AutoCloseable {
             return svc;
         }
         String vip = vips.allocate();
-        LOG.log(Level.INFO, "service {0}/{1} gets ClusterIP {2}", svc.getMetadata().getNamespace(), svc.getMetadata().getName(), vip);
+        LOG.log(
+                Level.INFO,
+                "service {0}/{1} gets ClusterIP {2}",
+                svc.getMetadata().getNamespace(),
+                svc.getMetadata().getName(),
+                vip);
         return client.services()
                 .inNamespace(svc.getMetadata().getNamespace())
                 .withName(svc.getMetadata().getName())
@@ -145,7 +151,10 @@ public final class ServiceController implements AutoCloseable {
         for (ServicePort sp : svc.getSpec().getPorts()) {
             Integer port = selected.isEmpty()
                     ? null
-                    : Endpoints.targetPort(sp, selected.getFirst()).stream().boxed().findFirst().orElse(null);
+                    : Endpoints.targetPort(sp, selected.getFirst()).stream()
+                            .boxed()
+                            .findFirst()
+                            .orElse(null);
             ports.add(new EndpointPortBuilder()
                     .withName(sp.getName() == null ? "" : sp.getName())
                     .withPort(port)
@@ -200,7 +209,12 @@ public final class ServiceController implements AutoCloseable {
                 .withName(want.getMetadata().getName());
         EndpointSlice have = res.get();
         if (have == null) {
-            client.discovery().v1().endpointSlices().inNamespace(svc.getMetadata().getNamespace()).resource(want).create();
+            client.discovery()
+                    .v1()
+                    .endpointSlices()
+                    .inNamespace(svc.getMetadata().getNamespace())
+                    .resource(want)
+                    .create();
         } else if (!Serialization.asJson(have.getEndpoints()).equals(Serialization.asJson(want.getEndpoints()))
                 || !Serialization.asJson(have.getPorts()).equals(Serialization.asJson(want.getPorts()))) {
             res.edit(s -> {
