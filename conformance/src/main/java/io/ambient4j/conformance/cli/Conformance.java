@@ -32,7 +32,7 @@ public final class Conformance {
             System.exit(2);
             return;
         }
-        MeshConfig config = MeshConfig.defaults(prefix);
+        MeshConfig config = MeshConfig.defaults(prefix).withComponents(null);
         String components = System.getenv("COMPONENTS");
         if (components != null && !components.isBlank()) {
             config = config.withComponents(

@@ -19,7 +19,7 @@ public final class MeshUp {
     public static void main(String[] args) throws InterruptedException {
         String prefix = System.getenv().getOrDefault("MESH_PREFIX", "a4j");
         int nodes = Integer.parseInt(System.getenv().getOrDefault("MESH_NODES", "2"));
-        MeshConfig config = MeshConfig.defaults(prefix).withNodes(nodes);
+        MeshConfig config = MeshConfig.defaults(prefix).withNodes(nodes).withComponents(null);
         String manifests = System.getenv("MANIFESTS");
         if (manifests != null && !manifests.isBlank()) {
             config = config.withManifests(Path.of(manifests));

@@ -102,6 +102,9 @@ public final class JavaMainLauncher implements ComponentLauncher {
         env.put("NODE_NAME", node);
         env.put("INSTANCE_IP", ip);
         env.put("POD_NAMESPACE", "istio-system");
+        // istiod runs in the underlay namespace; every node reaches it there
+        env.put("XDS_ADDRESS", Topology.UNDERLAY_IP + ":15012");
+        env.put("CA_ADDRESS", Topology.UNDERLAY_IP + ":15012");
         return env;
     }
 }

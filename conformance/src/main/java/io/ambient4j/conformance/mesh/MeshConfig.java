@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * How to bring a local mesh up: a name prefix (unique per run on this machine), the node count, an
  * optional external kubeconfig (else the embedded API server), a folder of manifests applied before the
- * components start, the CNI hook, and which components to launch.
+ * components start, the CNI hook, and which components to launch ({@code null}: every available one;
+ * the defaults launch none).
  */
 public record MeshConfig(
         String prefix, int nodes, Path kubeconfig, Path manifests, CniHook cni, List<String> components) {
@@ -24,7 +25,7 @@ public record MeshConfig(
     }
 
     public MeshConfig withComponents(List<String> list) {
-        return new MeshConfig(prefix, nodes, kubeconfig, manifests, cni, List.copyOf(list));
+        return new MeshConfig(prefix, nodes, kubeconfig, manifests, cni, list == null ? null : List.copyOf(list));
     }
 
     public MeshConfig withCni(CniHook hook) {

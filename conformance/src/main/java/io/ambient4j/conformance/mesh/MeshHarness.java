@@ -55,6 +55,7 @@ public final class MeshHarness implements AutoCloseable {
         this.config = config;
         this.topology = Topology.of(config.prefix(), config.nodes());
         this.state = StateFile.create(config.prefix());
+        state.record("owner", Long.toString(ProcessHandle.current().pid()));
     }
 
     /** Brings a mesh up; on any failure everything made so far is removed and the error rethrown. */
@@ -134,7 +135,7 @@ public final class MeshHarness implements AutoCloseable {
             Optional<String> why = launcher.unavailable();
             if (why.isPresent()) {
                 unavailable.put(launcher.component(), why.get());
-            } else if (config.components().contains(launcher.component())) {
+            } else if (config.components() == null || config.components().contains(launcher.component())) {
                 for (ComponentSpec spec : launcher.plan(ctx)) {
                     supervisor.start(spec);
                 }

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * The journal of everything one mesh run made, written <em>before</em> each thing is made, so that
  * {@code make mesh-down} can undo a run that crashed or was killed with SIGKILL. One line per item:
- * {@code netns <name>}, {@code file <path>}, {@code pid <pid>}. Undo order is the reverse of creation.
+ * {@code owner <pid>} (the harness JVM), {@code netns <name>}, {@code file <path>}, {@code pid <pid>} (a
+ * component process). A live owner is asked to stop first; then the rest is undone newest first.
  */
 public final class StateFile {
     /** Where every run keeps its directory (kubeconfig, state journal). */
@@ -90,6 +91,21 @@ public final class StateFile {
             entries = Files.exists(journal) ? parse(Files.readString(journal)) : List.of();
         } catch (IOException e) {
             throw new MeshException(MeshException.Reason.STATE_FILE, "cannot read " + journal, e);
+        }
+        long self = ProcessHandle.current().pid();
+        for (Entry e : entries) {
+            if (e.kind().equals("owner") && Long.parseLong(e.value()) != self) {
+                // a live harness: ask it to tear itself down (its shutdown hook), then finish what is left
+                ProcessHandle.of(Long.parseLong(e.value())).ifPresent(ph -> {
+                    ph.destroy();
+                    try {
+                        ph.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                        ph.destroyForcibly();
+                    }
+                    done.add("stopped harness pid " + e.value());
+                });
+            }
         }
         for (Entry e : entries.reversed()) {
             switch (e.kind()) {

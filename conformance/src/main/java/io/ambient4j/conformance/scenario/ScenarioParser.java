@@ -106,7 +106,10 @@ public final class ScenarioParser {
         }
         Scenario scenario = new Scenario(file, cases, description, requires, steps);
         if (scenario.checkCount() == 0) {
-            throw err(top.get("steps").getKeyNode(), Reason.NO_CHECKS, "scenario has no 'check' step: a scenario must assert something");
+            throw err(
+                    top.get("steps").getKeyNode(),
+                    Reason.NO_CHECKS,
+                    "scenario has no 'check' step: a scenario must assert something");
         }
         return scenario;
     }

@@ -146,7 +146,9 @@ class ScenarioParserTest {
             for (Path f : list) {
                 Scenario s = ScenarioParser.parse(f);
                 assertThat(s.checkCount()).as(f.toString()).isPositive();
-                assertThat(s.cases()).as(f.toString()).anyMatch(c -> f.getFileName().toString().startsWith(c));
+                assertThat(s.cases())
+                        .as(f.toString())
+                        .anyMatch(c -> f.getFileName().toString().startsWith(c));
             }
         }
     }
