@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean mesh-up mesh-down conformance
+.PHONY: all build test demo format clean bench-cni mesh-up mesh-down conformance
 
 all: build
 
@@ -48,3 +48,7 @@ mesh-down:
 conformance: build
 	SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report.md \
 		$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.Conformance)
+
+## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
+bench-cni:
+	cni/bench-cni.sh $(or $(N),50)

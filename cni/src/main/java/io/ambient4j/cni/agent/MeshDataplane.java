@@ -87,6 +87,24 @@ public final class MeshDataplane {
     }
 
     /**
+     * Takes over a pod that was enrolled before this agent started (its annotation says {@code enabled}):
+     * re-applies its rules when {@code reconcileRules} (a no-op when they are intact), records it for the
+     * ZDS snapshot (Add with its netns, or Keep when the netns could not be found, so ztunnel keeps its
+     * proxy) and re-asserts its probe ipset entries. Takes ownership of {@code netns}.
+     */
+    public void adoptEnrolledPod(PodView pod, Optional<Netns> netns, String serviceAccount, boolean reconcileRules)
+            throws IOException {
+        if (netns.isPresent() && reconcileRules) {
+            rules.apply(netns.get(), PodRuleOptionsFromPod.of(pod, globalDnsCapture, ipv6));
+        }
+        zds.adopt(new ZdsPod(pod.uid(), new WorkloadIdentity(pod.name(), pod.namespace(), serviceAccount), netns));
+        for (String ip : pod.ips()) {
+            InetAddress address = InetAddress.ofLiteral(ip);
+            probe.addPod(family(address), address, pod.uid());
+        }
+    }
+
+    /**
      * Un-enrols {@code pod}. {@code netns} is empty when the pod's namespace is already gone (pod deleted),
      * in which case there are no rules left to remove. Failures throw so the caller retries; the
      * annotation is only removed once everything else succeeded.

@@ -30,29 +30,53 @@ public final class ZdsServer implements AutoCloseable {
 
     private final ZdsConfig config;
     private final PodCache pods;
-    private final SeqpacketListener listener;
+    private volatile SeqpacketListener listener;
     private final List<ZdsConnection> connections = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final AtomicLong ids = new AtomicLong();
     private final Thread acceptThread;
 
-    private ZdsServer(ZdsConfig config, PodCache pods, SeqpacketListener listener) {
+    private ZdsServer(ZdsConfig config, PodCache pods) {
         this.config = config;
         this.pods = pods;
-        this.listener = listener;
         this.acceptThread = Thread.ofPlatform().name("zds-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
     /** Binds the socket (removing a stale file) and starts accepting. */
     public static ZdsServer start(ZdsConfig config, PodCache pods) throws IOException {
+        ZdsServer server = create(config, pods);
+        server.start();
+        return server;
+    }
+
+    /**
+     * A server that does not listen yet, so the agent can first rebuild its pod set (after a restart) and
+     * only then let ztunnel connect: a snapshot missing running pods would make ztunnel drain them.
+     */
+    public static ZdsServer create(ZdsConfig config, PodCache pods) {
+        return new ZdsServer(config, pods);
+    }
+
+    /** Binds the socket (removing a stale file) and starts accepting; once only. */
+    public void start() throws IOException {
+        if (listener != null) {
+            throw new IllegalStateException("ZDS server already started");
+        }
         // accept() wakes at least this often so the loop can run keepalives and notice close().
         Duration poll = config.keepaliveInterval().compareTo(MAX_ACCEPT_POLL) < 0
                 ? config.keepaliveInterval()
                 : MAX_ACCEPT_POLL;
-        SeqpacketListener listener = SeqpacketListener.bind(config.socketPath(), 16, poll);
-        ZdsServer server = new ZdsServer(config, pods, listener);
-        server.acceptThread.start();
-        return server;
+        listener = SeqpacketListener.bind(config.socketPath(), 16, poll);
+        acceptThread.start();
+    }
+
+    /**
+     * Records a pod that is already enrolled (found at start-up) without sending anything: it goes out in
+     * the next snapshot, as Add when {@code pod} has a netns and as Keep otherwise. Takes ownership of the
+     * netns handle.
+     */
+    public void adopt(ZdsPod pod) {
+        pods.put(pod);
     }
 
     /** Connections that completed hello and snapshot, oldest first. */
@@ -217,6 +241,9 @@ public final class ZdsServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopping.countDown();
+        if (listener == null) {
+            return;
+        }
         try {
             acceptThread.join(config.deadline().toMillis() + 1000);
         } catch (InterruptedException e) {

@@ -122,6 +122,18 @@ class EnrolmentPolicyTest {
     }
 
     @Test
+    void C027_enabledPodUnknownToThisRunIsAdopted() {
+        PodView enabled = annotated("enabled", List.of("10.0.0.5"));
+        EnrolmentPolicy.Decision yes = new EnrolmentPolicy.Decision(true, Reason.NAMESPACE_LABEL);
+        assertThat(MeshAction.plan(yes, enabled, false)).isEqualTo(MeshAction.ADOPT);
+        assertThat(MeshAction.plan(yes, enabled, true)).isEqualTo(MeshAction.NOTHING);
+        EnrolmentPolicy.Decision no = new EnrolmentPolicy.Decision(false, Reason.NOT_SELECTED);
+        assertThat(MeshAction.plan(no, enabled, false)).isEqualTo(MeshAction.REMOVE);
+        assertThat(MeshAction.plan(yes, annotated(null, List.of("10.0.0.5")), false))
+                .isEqualTo(MeshAction.ADD);
+    }
+
+    @Test
     void C012_enrolledPodInNewlyExcludedNamespaceIsRemoved() {
         PodView pod = new PodView(
                 "u",
