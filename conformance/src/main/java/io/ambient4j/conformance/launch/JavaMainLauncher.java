@@ -35,7 +35,14 @@ public final class JavaMainLauncher implements ComponentLauncher {
         return List.of(
                 new JavaMainLauncher("istiod", "io.ambient4j.istiod.Main", "A4J_ISTIOD_CP", false, Map.of()),
                 new JavaMainLauncher("ztunnel", "io.ambient4j.ztunnel.Main", "A4J_ZTUNNEL_CP", true, Map.of()),
-                new JavaMainLauncher("cni", "io.ambient4j.cni.agent.Main", "A4J_CNI_CP", true, Map.of()),
+                new JavaMainLauncher(
+                        "cni",
+                        "io.ambient4j.cni.agent.Main",
+                        "A4J_CNI_CP",
+                        true,
+                        Map.of(
+                                // the node namespace is the agent's host namespace: never switch to the root one
+                                "ALLOW_SWITCH_TO_HOST_NS", "false")),
                 new JavaMainLauncher("waypoint", "io.ambient4j.waypoint.Main", "A4J_WAYPOINT_CP", false, Map.of()));
     }
 
@@ -98,6 +105,22 @@ public final class JavaMainLauncher implements ComponentLauncher {
 
     private Map<String, String> env(LaunchContext ctx, String node, String ip) {
         Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        // Host paths of a real node live under the run directory, per node, so nothing outside it is touched
+        // (the run directory is removed on tear-down).
+        Path nodeDir = ctx.runDir().resolve(node.isEmpty() ? "control-plane" : node);
+        env.put("CNI_AGENT_RUN_DIR", nodeDir.resolve("istio-cni").toString());
+        env.put("AMBIENT4J_ZDS_SOCKET", nodeDir.resolve("ztunnel/ztunnel.sock").toString());
+        env.put("MOUNTED_CNI_NET_DIR", nodeDir.resolve("net.d").toString());
+        env.put("AMBIENT4J_HOST_CNI_BIN_DIR", nodeDir.resolve("bin").toString());
+        for (String dir : List.of("istio-cni", "ztunnel", "net.d", "bin")) {
+            try {
+                java.nio.file.Files.createDirectories(nodeDir.resolve(dir));
+            } catch (java.io.IOException e) {
+                throw new io.ambient4j.conformance.mesh.MeshException(
+                        io.ambient4j.conformance.mesh.MeshException.Reason.LAUNCH,
+                        "cannot create " + nodeDir + "/" + dir);
+            }
+        }
         env.put("KUBECONFIG", ctx.nodeKubeconfig().toString());
         env.put("NODE_NAME", node);
         env.put("INSTANCE_IP", ip);
