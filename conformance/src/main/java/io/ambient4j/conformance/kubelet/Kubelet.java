@@ -36,6 +36,8 @@ import java.util.Optional;
  */
 public final class Kubelet implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Kubelet.class.getName());
+    /** How long a pod whose start failed (e.g. CNI ADD) waits before the next attempt. */
+    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     /** A pod the kubelet made real. */
     public record RealisedPod(String uid, String node, String netns, String ip, EchoServer echo) {}
@@ -48,6 +50,9 @@ public final class Kubelet implements AutoCloseable {
     private final Map<String, IpPool> pools = new HashMap<>();
     private final Map<String, RealisedPod> realised = new java.util.concurrent.ConcurrentHashMap<>();
     private final WorkQueue queue;
+    /** Pods whose start failed, by key: the uid and when to try again (kubelet-style back-off). */
+    private final Map<String, Map.Entry<String, Instant>> backoff = new HashMap<>();
+
     private SharedIndexInformer<Pod> informer;
 
     public Kubelet(
@@ -100,6 +105,13 @@ public final class Kubelet implements AutoCloseable {
             current = null;
         }
         if (gone || current != null) {
+            backoff.remove(key);
+            return;
+        }
+        var failed = backoff.get(key);
+        if (failed != null
+                && failed.getKey().equals(pod.getMetadata().getUid())
+                && Instant.now().isBefore(failed.getValue())) {
             return;
         }
         if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
@@ -171,6 +183,15 @@ public final class Kubelet implements AutoCloseable {
             realised.remove(key);
             network.removePod(netns);
             pools.get(node.name()).release(ip);
+            backoff.put(key, Map.entry(pod.getMetadata().getUid(), Instant.now().plus(RETRY)));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(RETRY.plusMillis(50));
+                    queue.add(key);
+                } catch (InterruptedException ignored) {
+                    // shutting down
+                }
+            });
             reportFailure(pod, e);
         }
     }
