@@ -30,7 +30,7 @@ public final class ProcessSupervisor implements AutoCloseable {
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         try {
             Process p = pb.start();
-            state.record("pid", Long.toString(p.pid()));
+            state.record("pid", StateFile.processId(p.toHandle()));
             processes.add(p);
             return p;
         } catch (IOException e) {

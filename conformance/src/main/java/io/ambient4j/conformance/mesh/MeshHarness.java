@@ -55,7 +55,7 @@ public final class MeshHarness implements AutoCloseable {
         this.config = config;
         this.topology = Topology.of(config.prefix(), config.nodes());
         this.state = StateFile.create(config.prefix());
-        state.record("owner", Long.toString(ProcessHandle.current().pid()));
+        state.record("owner", StateFile.processId(ProcessHandle.current()));
     }
 
     /** Brings a mesh up; on any failure everything made so far is removed and the error rethrown. */

@@ -94,25 +94,25 @@ public final class StateFile {
         }
         long self = ProcessHandle.current().pid();
         for (Entry e : entries) {
-            if (e.kind().equals("owner") && Long.parseLong(e.value()) != self) {
+            if (e.kind().equals("owner")) {
                 // a live harness: ask it to tear itself down (its shutdown hook), then finish what is left
-                ProcessHandle.of(Long.parseLong(e.value())).ifPresent(ph -> {
+                sameProcess(e.value()).filter(ph -> ph.pid() != self).ifPresent(ph -> {
                     ph.destroy();
                     try {
                         ph.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (Exception ignored) {
                         ph.destroyForcibly();
                     }
-                    done.add("stopped harness pid " + e.value());
+                    done.add("stopped harness pid " + ph.pid());
                 });
             }
         }
         for (Entry e : entries.reversed()) {
             switch (e.kind()) {
                 case "pid" -> {
-                    ProcessHandle.of(Long.parseLong(e.value())).ifPresent(ph -> {
+                    sameProcess(e.value()).ifPresent(ph -> {
                         ph.destroy();
-                        done.add("killed pid " + e.value());
+                        done.add("killed pid " + ph.pid());
                     });
                 }
                 case "netns" -> {
@@ -131,6 +131,28 @@ public final class StateFile {
         }
         deleteTree(runDir);
         return done;
+    }
+
+    /** How a process is journalled: {@code <pid>@<start time in epoch ms>}, so a reused pid is never killed. */
+    public static String processId(ProcessHandle ph) {
+        return ph.pid() + "@"
+                + ph.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    }
+
+    /** The live process a journal value names, if it is still the same process (pure apart from the lookup). */
+    static java.util.Optional<ProcessHandle> sameProcess(String value) {
+        String[] parts = value.split("@", 2);
+        if (parts.length != 2) {
+            return java.util.Optional.empty();
+        }
+        long start = Long.parseLong(parts[1]);
+        return ProcessHandle.of(Long.parseLong(parts[0]))
+                .filter(ProcessHandle::isAlive)
+                .filter(ph -> ph.info()
+                                .startInstant()
+                                .map(java.time.Instant::toEpochMilli)
+                                .orElse(-1L)
+                        == start);
     }
 
     /** Undoes every run under {@link #ROOT} (the {@code mesh-down} entry point). */

@@ -32,6 +32,14 @@ class MeshPlanTest {
     }
 
     @Test
+    void journalledProcessesAreOnlyFoundWhenPidAndStartTimeMatch() {
+        ProcessHandle self = ProcessHandle.current();
+        assertThat(StateFile.sameProcess(StateFile.processId(self))).contains(self);
+        assertThat(StateFile.sameProcess(self.pid() + "@1")).isEmpty();
+        assertThat(StateFile.sameProcess("12345")).isEmpty();
+    }
+
+    @Test
     void kubeconfigNamesTheServer() {
         assertThat(ApiServer.kubeconfigText("http://127.0.0.1:1234"))
                 .contains("server: http://127.0.0.1:1234", "current-context: ambient4j");
