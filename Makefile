@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-cni mesh-up mesh-down conformance
+.PHONY: all build test demo format clean bench-cni bench-istiod mesh-up mesh-down conformance
 
 all: build
 
@@ -13,7 +13,7 @@ build:
 
 ## Every module's tests, formatting and static checks. Network-namespace tests need root.
 test:
-	$(MVN) install
+	@rc=0; $(MVN) verify || rc=$$?; python3 scripts/test-summary.py || true; exit $$rc
 
 ## The main job on the embedded default (see README).
 demo: build
@@ -52,3 +52,8 @@ conformance: build
 ## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
 bench-cni:
 	cni/bench-cni.sh $(or $(N),50)
+
+## istiod ambient index at 10,000 pods / 1,000 services / 500 policies (results: bench/RESULTS.md).
+bench-istiod:
+	$(MVN) -pl bench -am install -DskipTests
+	$(MVN) -pl bench exec:exec
