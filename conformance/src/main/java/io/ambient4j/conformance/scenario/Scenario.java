@@ -74,7 +74,7 @@ public record Scenario(String file, List<String> cases, String description, List
     public record Check(int line, String name, Assertion assertion, Duration within) implements Step {}
 
     /** What a check asserts. */
-    public sealed interface Assertion permits Connect, Annotation, Rules, Metric {}
+    public sealed interface Assertion permits Connect, Annotation, Rules, Metric, Field {}
 
     /** A connection from {@code from} to {@code url} with expectations on the outcome. */
     public record Connect(
@@ -110,6 +110,14 @@ public record Scenario(String file, List<String> cases, String description, List
 
     /** {@code iptables-save} output of a pod's or node's namespace contains / lacks the given lines. */
     public record Rules(Target where, String table, List<String> contains, List<String> absent) implements Assertion {}
+
+    /**
+     * A field of any object: {@code path} is a list of map keys, list indexes, and list selectors (a
+     * mapping such as {@code {type: Ready}} picks the first element whose fields match). The value must
+     * equal {@code value}, or contain {@code contains}, or ({@code absent}) the path must lead nowhere.
+     */
+    public record Field(ObjectRef ref, List<Object> path, String value, String contains, boolean absent)
+            implements Assertion {}
 
     /** A Prometheus series read from {@code url} (from {@code from}) matches labels and a value test. */
     public record Metric(Target from, String url, String name, Map<String, String> labels, String value)

@@ -176,15 +176,20 @@ public final class ScenarioParser {
                         "expect",
                         "annotation",
                         "rules",
-                        "metric"));
+                        "metric",
+                        "field"));
         String name = m.containsKey("name") ? scalar(m.get("name").getValueNode(), "name") : "check at line " + line;
         Duration within = m.containsKey("within") ? duration(m.get("within").getValueNode()) : Duration.ofSeconds(10);
         int kinds = (m.containsKey("url") ? 1 : 0)
                 + (m.containsKey("annotation") ? 1 : 0)
                 + (m.containsKey("rules") ? 1 : 0)
-                + (m.containsKey("metric") ? 1 : 0);
+                + (m.containsKey("metric") ? 1 : 0)
+                + (m.containsKey("field") ? 1 : 0);
         if (kinds != 1) {
-            throw err(v, Reason.BAD_VALUE, "check '" + name + "' needs exactly one of url, annotation, rules, metric");
+            throw err(
+                    v,
+                    Reason.BAD_VALUE,
+                    "check '" + name + "' needs exactly one of url, annotation, rules, metric, field");
         }
         Scenario.Assertion a;
         if (m.containsKey("url")) {
@@ -200,6 +205,8 @@ public final class ScenarioParser {
                 throw err(an, Reason.MISSING_FIELD, "annotation check needs 'value' or 'absent: true'");
             }
             a = new Scenario.Annotation(pod, key, value, absent);
+        } else if (m.containsKey("field")) {
+            a = field(m.get("field").getValueNode());
         } else if (m.containsKey("rules")) {
             Node rn = m.get("rules").getValueNode();
             Map<String, NodeTuple> rm =
@@ -234,6 +241,36 @@ public final class ScenarioParser {
             a = new Scenario.Metric(from, url, metricName, labels, value);
         }
         return new Scenario.Check(line, name, a, within);
+    }
+
+    private Scenario.Field field(Node fn) {
+        Scenario.ObjectRef ref = ref(fn, Set.of("path", "value", "contains", "absent"));
+        Map<String, NodeTuple> fm = mapping(fn, "field", null);
+        Node pn = required(fm, "path", fn);
+        if (!(pn instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+            throw err(
+                    pn,
+                    Reason.BAD_VALUE,
+                    "path must be a non-empty list of keys, indexes and {field: value} selectors");
+        }
+        List<Object> path = new ArrayList<>();
+        for (Node seg : seq.getValue()) {
+            if (seg instanceof ScalarNode sc) {
+                path.add(
+                        sc.getValue().matches("\\d+") && seg.getTag().getValue().endsWith(":int")
+                                ? Integer.valueOf(sc.getValue())
+                                : sc.getValue());
+            } else {
+                path.add(Map.copyOf(stringMap(seg, "path selector")));
+            }
+        }
+        String value = fm.containsKey("value") ? scalar(fm.get("value").getValueNode(), "value") : null;
+        String contains = fm.containsKey("contains") ? scalar(fm.get("contains").getValueNode(), "contains") : null;
+        boolean absent = fm.containsKey("absent") && bool(fm.get("absent").getValueNode());
+        if ((value != null ? 1 : 0) + (contains != null ? 1 : 0) + (absent ? 1 : 0) != 1) {
+            throw err(fn, Reason.MISSING_FIELD, "field check needs exactly one of value, contains, absent: true");
+        }
+        return new Scenario.Field(ref, path, value, contains, absent);
     }
 
     private Scenario.Connect connect(Map<String, NodeTuple> m, Node v, String name) {

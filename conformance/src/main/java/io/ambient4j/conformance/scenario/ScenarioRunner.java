@@ -28,6 +28,8 @@ public final class ScenarioRunner {
     private static final Pattern PLACEHOLDER =
             Pattern.compile("\\$\\{(podIP|workloadIP|clusterIP|nodeIP|podName):([^}]+)}");
     private static final Duration POLL = Duration.ofMillis(150);
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
     private final MeshHarness mesh;
     private final KubernetesClient client;
@@ -199,6 +201,11 @@ public final class ScenarioRunner {
             case Scenario.Rules r -> {
                 String save = Sh.run(Sh.inNetns(netns(r.where()), "iptables-save", "-t", r.table()), null);
                 yield Verdicts.rules(save, r.contains(), r.absent());
+            }
+            case Scenario.Field f -> {
+                HasMetadata h = ObjectAccess.get(client, f.ref());
+                Object tree = h == null ? null : JSON.convertValue(h, Map.class);
+                yield Verdicts.field(tree, f);
             }
             case Scenario.Metric m -> {
                 Outcome o =

@@ -145,6 +145,51 @@ public final class Verdicts {
         return failures;
     }
 
+    /** Follows a field path through maps and lists (pure); empty when it leads nowhere. */
+    public static Optional<Object> walk(Object root, List<Object> path) {
+        Object cur = root;
+        for (Object seg : path) {
+            if (cur instanceof Map<?, ?> m && seg instanceof String key) {
+                cur = m.get(key);
+            } else if (cur instanceof List<?> l && seg instanceof Integer i) {
+                cur = i < l.size() ? l.get(i) : null;
+            } else if (cur instanceof List<?> l && seg instanceof Map<?, ?> sel) {
+                cur = l.stream()
+                        .filter(e -> e instanceof Map<?, ?> em
+                                && sel.entrySet().stream()
+                                        .allMatch(x -> String.valueOf(x.getValue())
+                                                .equals(String.valueOf(em.get(x.getKey())))))
+                        .findFirst()
+                        .orElse(null);
+            } else {
+                cur = null;
+            }
+            if (cur == null) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(cur);
+    }
+
+    /** Judges a field check on an object already converted to maps and lists (pure). */
+    public static List<String> field(Object object, Scenario.Field f) {
+        Optional<Object> v = object == null ? Optional.empty() : walk(object, f.path());
+        if (f.absent()) {
+            return v.isEmpty() ? List.of() : List.of(f.path() + " is " + v.get() + ", expected absent");
+        }
+        if (v.isEmpty()) {
+            return List.of(object == null ? "the object does not exist" : f.path() + " is not set");
+        }
+        String text = String.valueOf(v.get());
+        if (f.value() != null && !f.value().equals(text)) {
+            return List.of(f.path() + " is '" + abbreviate(text) + "', expected '" + f.value() + "'");
+        }
+        if (f.contains() != null && !text.contains(f.contains())) {
+            return List.of(f.path() + " ('" + abbreviate(text) + "') does not contain '" + f.contains() + "'");
+        }
+        return List.of();
+    }
+
     static String abbreviate(String s) {
         String t = s.replace("\n", "\\n");
         return t.length() > 80 ? t.substring(0, 80) + "…" : t;

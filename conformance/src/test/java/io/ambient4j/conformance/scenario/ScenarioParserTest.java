@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,14 +35,19 @@ class ScenarioParserTest {
                   rules: {node: node-1, contains: ["-j DNAT"]}
               - check:
                   metric: {from: outside, url: "http://10.0.0.1:15020/metrics", name: m, labels: {a: b}, value: ">=2"}
+              - check:
+                  field: {kind: ConfigMap, namespace: x, name: c, path: [data, root-cert.pem, {type: Ready}, 0], contains: BEGIN}
             """;
 
     @Test
     void aCompleteScenarioParses() {
         Scenario s = ScenarioParser.parse("good.yaml", GOOD);
         assertThat(s.cases()).containsExactly("C065");
-        assertThat(s.steps()).hasSize(7);
-        assertThat(s.checkCount()).isEqualTo(4);
+        assertThat(s.steps()).hasSize(8);
+        assertThat(s.checkCount()).isEqualTo(5);
+        Scenario.Field field = (Scenario.Field) ((Scenario.Check) s.steps().get(7)).assertion();
+        assertThat(field.path()).containsExactly("data", "root-cert.pem", Map.of("type", "Ready"), 0);
+        assertThat(field.ref().apiVersion()).isEqualTo("v1");
         assertThat(s.steps().get(0).line()).isEqualTo(4);
         Scenario.Label label = (Scenario.Label) s.steps().get(1);
         assertThat(label.ref().apiVersion()).isEqualTo("v1");
@@ -123,7 +129,17 @@ class ScenarioParserTest {
                         "cases: [C001]\nsteps:\n  - check:\n      metric: {from: outside, url: u, name: m, value: lots}\n",
                         4,
                         ScenarioException.Reason.BAD_VALUE,
-                        "value test 'lots'"));
+                        "value test 'lots'"),
+                Arguments.of(
+                        "cases: [C058]\nsteps:\n  - check:\n      field: {kind: ConfigMap, name: c, path: [data], value: a, absent: true}\n",
+                        4,
+                        ScenarioException.Reason.MISSING_FIELD,
+                        "exactly one of value, contains, absent"),
+                Arguments.of(
+                        "cases: [C058]\nsteps:\n  - check:\n      field: {kind: ConfigMap, name: c, path: data, value: a}\n",
+                        4,
+                        ScenarioException.Reason.BAD_VALUE,
+                        "path must be a non-empty list"));
     }
 
     @ParameterizedTest

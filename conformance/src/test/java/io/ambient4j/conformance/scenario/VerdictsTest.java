@@ -98,6 +98,46 @@ class VerdictsTest {
     }
 
     @Test
+    void C058_fieldPathsWalkMapsListsAndSelectors() {
+        Map<String, Object> policy = Map.of(
+                "status",
+                Map.of(
+                        "conditions",
+                        List.of(
+                                Map.of("type", "Other", "reason", "X"),
+                                Map.of(
+                                        "type",
+                                        "ZtunnelAccepted",
+                                        "reason",
+                                        "Accepted",
+                                        "message",
+                                        "attached to ztunnel"))));
+        Scenario.ObjectRef ref = new Scenario.ObjectRef("security.istio.io/v1", "AuthorizationPolicy", "ns", "p");
+        List<Object> reason = List.of("status", "conditions", Map.of("type", "ZtunnelAccepted"), "reason");
+        assertThat(Verdicts.field(policy, new Scenario.Field(ref, reason, "Accepted", null, false)))
+                .isEmpty();
+        assertThat(Verdicts.field(policy, new Scenario.Field(ref, reason, "UnsupportedValue", null, false)))
+                .singleElement()
+                .asString()
+                .contains("is 'Accepted', expected 'UnsupportedValue'");
+        assertThat(Verdicts.field(
+                        policy,
+                        new Scenario.Field(ref, List.of("status", "conditions", 1, "message"), null, "ztunnel", false)))
+                .isEmpty();
+        assertThat(Verdicts.field(
+                        policy, new Scenario.Field(ref, List.of("status", "conditions", 5), null, null, true)))
+                .isEmpty();
+        assertThat(Verdicts.field(policy, new Scenario.Field(ref, List.of("spec"), "x", null, false)))
+                .singleElement()
+                .asString()
+                .contains("is not set");
+        assertThat(Verdicts.field(null, new Scenario.Field(ref, List.of("spec"), "x", null, false)))
+                .singleElement()
+                .asString()
+                .contains("does not exist");
+    }
+
+    @Test
     void C020_rulesContainAndAbsent() {
         String save = "*nat\n-A ISTIO_OUTPUT -p tcp -j REDIRECT --to-ports 15001\nCOMMIT\n";
         assertThat(Verdicts.rules(save, List.of("--to-ports 15001"), List.of("15006")))
