@@ -37,6 +37,7 @@ mesh-up conformance: export A4J_ISTIOD_CP = $(call component_cp,istiod,istiod/Ma
 mesh-up conformance: export A4J_ZTUNNEL_CP = $(call component_cp,ztunnel,ztunnel/Main.java)
 mesh-up conformance: export A4J_CNI_CP = $(call component_cp,cni,cni/agent/Main.java)
 mesh-up conformance: export A4J_WAYPOINT_CP = $(call component_cp,waypoint,waypoint/Main.java)
+mesh-up conformance: export A4J_CNI_PLUGIN = $(wildcard $(CURDIR)/cni/target/istio-cni)
 
 mesh-up: build
 	MANIFESTS=$(if $(MANIFESTS),$(abspath $(MANIFESTS)),) $(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.MeshUp)
@@ -46,7 +47,7 @@ mesh-down:
 
 ## Runs every scenario of SCENARIOS (default conformance/scenarios); report in conformance/target/report.md.
 conformance: build
-	SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report.md \
+	SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report.md A4J_LOG_DIR=$(CURDIR)/conformance/target/mesh-logs \
 		$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.Conformance)
 
 ## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.

@@ -20,21 +20,40 @@ public final class JavaMainLauncher implements ComponentLauncher {
     private final String classpathEnv;
     private final boolean perNode;
     private final Map<String, String> extraEnv;
+    private final int readyPort;
+    private final String readyPath;
 
     public JavaMainLauncher(
-            String component, String mainClass, String classpathEnv, boolean perNode, Map<String, String> extraEnv) {
+            String component,
+            String mainClass,
+            String classpathEnv,
+            boolean perNode,
+            Map<String, String> extraEnv,
+            int readyPort,
+            String readyPath) {
         this.component = component;
         this.mainClass = mainClass;
         this.classpathEnv = classpathEnv;
         this.perNode = perNode;
         this.extraEnv = Map.copyOf(extraEnv);
+        this.readyPort = readyPort;
+        this.readyPath = readyPath;
     }
 
     /** The launchers the harness knows; each reports itself unavailable until its module has a Main. */
     public static List<ComponentLauncher> known() {
         return List.of(
-                new JavaMainLauncher("istiod", "io.ambient4j.istiod.Main", "A4J_ISTIOD_CP", false, Map.of()),
-                new JavaMainLauncher("ztunnel", "io.ambient4j.ztunnel.Main", "A4J_ZTUNNEL_CP", true, Map.of()),
+                // readiness as the charts probe it: istiod's monitoring port, ztunnel's 15021, the agent's 8000
+                new JavaMainLauncher(
+                        "istiod", "io.ambient4j.istiod.Main", "A4J_ISTIOD_CP", false, Map.of(), 15014, "/metrics"),
+                new JavaMainLauncher(
+                        "ztunnel",
+                        "io.ambient4j.ztunnel.Main",
+                        "A4J_ZTUNNEL_CP",
+                        true,
+                        Map.of(),
+                        15021,
+                        "/healthz/ready"),
                 new JavaMainLauncher(
                         "cni",
                         "io.ambient4j.cni.agent.Main",
@@ -42,8 +61,11 @@ public final class JavaMainLauncher implements ComponentLauncher {
                         true,
                         Map.of(
                                 // the node namespace is the agent's host namespace: never switch to the root one
-                                "ALLOW_SWITCH_TO_HOST_NS", "false")),
-                new JavaMainLauncher("waypoint", "io.ambient4j.waypoint.Main", "A4J_WAYPOINT_CP", false, Map.of()));
+                                "ALLOW_SWITCH_TO_HOST_NS", "false"),
+                        8000,
+                        "/readyz"),
+                new JavaMainLauncher(
+                        "waypoint", "io.ambient4j.waypoint.Main", "A4J_WAYPOINT_CP", false, Map.of(), 0, ""));
     }
 
     @Override
@@ -79,6 +101,22 @@ public final class JavaMainLauncher implements ComponentLauncher {
         }
     }
 
+    /** File name of the node's primary CNI configuration in its net.d. */
+    public static final String PRIMARY_CONFLIST = "10-ambient4j.conflist";
+
+    /** The primary network as a runtime would find it: the harness bridge {@code br0} (pure). */
+    static String primaryConflist() {
+        return """
+                {
+                  "cniVersion": "1.0.0",
+                  "name": "ambient4j",
+                  "plugins": [
+                    {"type": "bridge", "bridge": "br0", "isGateway": true, "ipam": {"type": "host-local"}}
+                  ]
+                }
+                """;
+    }
+
     @Override
     public List<ComponentSpec> plan(LaunchContext ctx) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -94,11 +132,23 @@ public final class JavaMainLauncher implements ComponentLauncher {
         if (perNode) {
             for (Topology.NodePlan n : ctx.topology().nodes()) {
                 specs.add(new ComponentSpec(
-                        component, component + "-" + n.name(), n.netns(), cmd, env(ctx, n.name(), n.nodeIp())));
+                        component,
+                        component + "-" + n.name(),
+                        n.netns(),
+                        cmd,
+                        env(ctx, n.name(), n.nodeIp()),
+                        readyPort,
+                        readyPath));
             }
         } else {
             specs.add(new ComponentSpec(
-                    component, component, ctx.topology().underlayNetns(), cmd, env(ctx, "", Topology.UNDERLAY_IP)));
+                    component,
+                    component,
+                    ctx.topology().underlayNetns(),
+                    cmd,
+                    env(ctx, "", Topology.UNDERLAY_IP),
+                    readyPort,
+                    readyPath));
         }
         return specs;
     }
@@ -112,14 +162,23 @@ public final class JavaMainLauncher implements ComponentLauncher {
         env.put("AMBIENT4J_ZDS_SOCKET", nodeDir.resolve("ztunnel/ztunnel.sock").toString());
         env.put("MOUNTED_CNI_NET_DIR", nodeDir.resolve("net.d").toString());
         env.put("AMBIENT4J_HOST_CNI_BIN_DIR", nodeDir.resolve("bin").toString());
-        for (String dir : List.of("istio-cni", "ztunnel", "net.d", "bin")) {
-            try {
+        String plugin = System.getenv("A4J_CNI_PLUGIN");
+        if (plugin != null && !plugin.isBlank()) {
+            // the plugin binary the agent installs into the node's (run-dir) CNI bin directory
+            env.put("AMBIENT4J_CNI_PLUGIN_SOURCE", plugin);
+        }
+        try {
+            for (String dir : List.of("istio-cni", "ztunnel", "net.d", "bin")) {
                 java.nio.file.Files.createDirectories(nodeDir.resolve(dir));
-            } catch (java.io.IOException e) {
-                throw new io.ambient4j.conformance.mesh.MeshException(
-                        io.ambient4j.conformance.mesh.MeshException.Reason.LAUNCH,
-                        "cannot create " + nodeDir + "/" + dir);
             }
+            // The node's primary CNI network (the harness's bridge), which istio-cni chains itself into.
+            Path primary = nodeDir.resolve("net.d").resolve(PRIMARY_CONFLIST);
+            if (!java.nio.file.Files.exists(primary)) {
+                java.nio.file.Files.writeString(primary, primaryConflist());
+            }
+        } catch (java.io.IOException e) {
+            throw new io.ambient4j.conformance.mesh.MeshException(
+                    io.ambient4j.conformance.mesh.MeshException.Reason.LAUNCH, "cannot prepare " + nodeDir + ": " + e);
         }
         env.put("KUBECONFIG", ctx.nodeKubeconfig().toString());
         env.put("NODE_NAME", node);

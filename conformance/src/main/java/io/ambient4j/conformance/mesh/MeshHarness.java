@@ -8,6 +8,7 @@ import io.ambient4j.conformance.launch.ComponentSpec;
 import io.ambient4j.conformance.launch.JavaMainLauncher;
 import io.ambient4j.conformance.launch.LaunchContext;
 import io.ambient4j.conformance.launch.ProcessSupervisor;
+import io.ambient4j.conformance.launch.Readiness;
 import io.ambient4j.conformance.mesh.Topology.NodePlan;
 import io.ambient4j.conformance.services.DnsServer;
 import io.ambient4j.conformance.services.ServiceController;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class MeshHarness implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeshHarness.class.getName());
+    /** How long a launched component may take to answer its readiness endpoint (JVM start on a busy box). */
+    static final java.time.Duration READY_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     private final MeshConfig config;
     private final Topology topology;
@@ -131,16 +134,40 @@ public final class MeshHarness implements AutoCloseable {
         ProcessSupervisor supervisor = new ProcessSupervisor(state);
         closeOrder.add(supervisor);
         LaunchContext ctx = new LaunchContext(topology, state.dir(), api.kubeconfig(), nodeKubeconfig);
+        // istiod is started and awaited first (the node components connect to it); the node components
+        // are then started together and awaited (ztunnel and the CNI agent wait for each other's socket).
+        List<Map.Entry<ComponentSpec, Process>> started = new ArrayList<>();
         for (ComponentLauncher launcher : JavaMainLauncher.known()) {
             Optional<String> why = launcher.unavailable();
             if (why.isPresent()) {
                 unavailable.put(launcher.component(), why.get());
             } else if (config.components() == null || config.components().contains(launcher.component())) {
                 for (ComponentSpec spec : launcher.plan(ctx)) {
-                    supervisor.start(spec);
+                    started.add(Map.entry(spec, supervisor.start(spec)));
+                }
+                if (launcher.component().equals("istiod")) {
+                    awaitReady(started);
+                    started.clear();
                 }
             } else {
                 unavailable.put(launcher.component(), launcher.component() + " was not asked to start");
+            }
+        }
+        awaitReady(started);
+    }
+
+    private void awaitReady(List<Map.Entry<ComponentSpec, Process>> started) {
+        // one shared deadline: the processes start in parallel, so they are awaited in parallel
+        java.time.Instant deadline = java.time.Instant.now().plus(READY_TIMEOUT);
+        for (var e : started) {
+            java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), deadline);
+            String notReady = Readiness.await(
+                    executor, e.getKey(), e.getValue(), left.isNegative() ? java.time.Duration.ZERO : left);
+            if (notReady != null) {
+                unavailable.put(e.getKey().component(), notReady);
+                LOG.log(Level.WARNING, "{0}", notReady);
+            } else {
+                LOG.log(Level.INFO, "{0} is ready", e.getKey().instance());
             }
         }
     }
@@ -266,6 +293,7 @@ public final class MeshHarness implements AutoCloseable {
                 LOG.log(Level.WARNING, "mesh shutdown step failed: {0}", e.toString());
             }
         }
+        keepLogs();
         List<String> undone = StateFile.undo(state.dir());
         LOG.log(Level.INFO, "mesh {0} down: {1} items removed", topology.prefix(), undone.size());
         if (hook != null && Thread.currentThread() != hook) {
@@ -274,6 +302,22 @@ public final class MeshHarness implements AutoCloseable {
             } catch (IllegalStateException ignored) {
                 // already shutting down
             }
+        }
+    }
+
+    /** Copies component logs to {@code $A4J_LOG_DIR} (if set) before the run directory goes away. */
+    private void keepLogs() {
+        String target = System.getenv("A4J_LOG_DIR");
+        if (target == null || target.isBlank()) {
+            return;
+        }
+        try (var logs = Files.list(state.dir())) {
+            Path dir = Files.createDirectories(Path.of(target));
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.copy(log, dir.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot keep component logs in {0}: {1}", target, e.getMessage());
         }
     }
 
