@@ -10,6 +10,7 @@ import io.ambient4j.istiod.ca.RootCertPublisher;
 import io.ambient4j.istiod.ca.ServingCertificate;
 import io.ambient4j.istiod.ops.Metrics;
 import io.ambient4j.istiod.ops.OpsRoutes;
+import io.ambient4j.istiod.webhook.ValidationWebhook;
 import io.ambient4j.istiod.xds.DeltaAdsService;
 import io.ambient4j.istiod.xds.ResourceSource;
 import io.ambient4j.istiod.xds.XdsHub;
@@ -123,11 +124,13 @@ public final class Istiod implements AutoCloseable {
                     config.secureXdsPort(),
                     config.monitoringPort(),
                     config.debugPort(),
+                    config.webhookPort(),
                     List.of(plaintextAds),
                     List.of(secureAds, caService),
                     serving.key(),
                     serving.chain(),
-                    ops));
+                    ops,
+                    new ValidationWebhook(metrics)));
             started.add(server::stop);
             CaReloader reloader = new CaReloader(
                             client,
@@ -153,7 +156,8 @@ public final class Istiod implements AutoCloseable {
                     "istiod up: CA from " + loaded.origin() + ", xDS " + istiod.port(IstiodServer.GRPC_XDS)
                             + ", xDS+CA (TLS) " + istiod.port(IstiodServer.TLS_XDS) + ", metrics "
                             + istiod.port(IstiodServer.HTTP_MONITORING) + ", debug "
-                            + istiod.port(IstiodServer.HTTP_DEBUG));
+                            + istiod.port(IstiodServer.HTTP_DEBUG) + ", webhook (TLS) "
+                            + istiod.port(IstiodServer.HTTPS_WEBHOOKS));
             return istiod;
         } catch (RuntimeException e) {
             closeAll(started.reversed());
