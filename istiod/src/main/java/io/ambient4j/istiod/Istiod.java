@@ -10,6 +10,7 @@ import io.ambient4j.istiod.ca.RootCertPublisher;
 import io.ambient4j.istiod.ca.ServingCertificate;
 import io.ambient4j.istiod.ops.Metrics;
 import io.ambient4j.istiod.ops.OpsRoutes;
+import io.ambient4j.istiod.waypoint.WaypointController;
 import io.ambient4j.istiod.webhook.ValidationWebhook;
 import io.ambient4j.istiod.xds.DeltaAdsService;
 import io.ambient4j.istiod.xds.ResourceSource;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * A running istiod: the CA (loaded or created from its Secret), the root-cert publisher, the node
- * authorizer's pod index, the delta ADS hub over the ambient index, and the listeners. Everything is wired
+ * authorizer's pod index, the waypoint deployment controller, the delta ADS hub over the ambient index, and
+ * the listeners (including the validating webhook). Everything is wired
  * here explicitly, in start-up order, so there is no hidden container.
  */
 public final class Istiod implements AutoCloseable {
@@ -94,6 +96,8 @@ public final class Istiod implements AutoCloseable {
             started.add(publisher);
             PodIndex pods = PodIndex.start(client);
             started.add(pods);
+            WaypointController waypoints = new WaypointController(client, config.namespace()).start();
+            started.add(waypoints);
             var authenticator = new TokenReviewAuthenticator(client, config.clusterId(), config.tokenAudiences());
             XdsHub hub = new XdsHub(index.source(), metrics);
             var plaintextAds = new DeltaAdsService(hub, Optional.empty());
