@@ -29,7 +29,8 @@ import java.util.function.Function;
  * istiod's waypoint deployment controller: for every Gateway of class {@code istio-waypoint} it keeps a
  * ServiceAccount, Deployment and Service (one reconciler each) as the chart's waypoint template describes,
  * owned by the Gateway, and writes the Gateway's status (addresses once the Service has a ClusterIP), which
- * is what lets the ambient index bind workloads to the waypoint.
+ * is what lets the ambient index bind workloads to the waypoint. It also keeps the built-in GatewayClass
+ * {@code istio-waypoint} present and Accepted.
  *
  * <p>Informer handlers only enqueue the Gateway's key; one virtual thread reconciles, so two events for one
  * Gateway never race. Changes to the owned objects (someone edits or deletes the Deployment) and to the
@@ -39,11 +40,14 @@ public final class WaypointController implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WaypointController.class.getName());
     private static final ResourceDefinitionContext GATEWAYS = ResourceDefinitionContext.fromResourceType(Gateway.class);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** The queue key for the {@code istio-waypoint} GatewayClass (a Gateway key always has a slash). */
+    private static final String CLASS_KEY = "gatewayclass";
 
     private final KubernetesClient client;
     private final String istioNamespace;
     private final KubernetesSerialization json = new KubernetesSerialization();
     private final List<OwnedObjectReconciler<?>> reconcilers;
+    private final GatewayClassReconciler gatewayClass;
     private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final AtomicReference<ProxyValues> values;
@@ -56,6 +60,7 @@ public final class WaypointController implements AutoCloseable {
         this.client = client;
         this.istioNamespace = istioNamespace;
         this.values = new AtomicReference<>(ProxyValues.defaults(istioNamespace));
+        this.gatewayClass = new GatewayClassReconciler(client);
         this.reconcilers = List.of(
                 new OwnedObjectReconciler<>(client, json, ServiceAccount.class, WaypointService::serviceAccount),
                 new OwnedObjectReconciler<>(
@@ -114,6 +119,12 @@ public final class WaypointController implements AutoCloseable {
             }
         });
         informers.add(injector);
+        informers.add(withHandler(
+                client.genericKubernetesResources(GatewayClassReconciler.GATEWAY_CLASSES)
+                        .withName(WaypointNames.WAYPOINT_CLASS)
+                        .runnableInformer(0),
+                o -> List.of(CLASS_KEY)));
+        enqueue(CLASS_KEY);
         worker = Thread.ofVirtual().name("waypoint-controller").start(this::run);
         informers.forEach(SharedIndexInformer::start);
         return this;
@@ -212,6 +223,10 @@ public final class WaypointController implements AutoCloseable {
 
     /** Brings one Gateway's objects and status in line with the Gateway (or removes them). */
     void reconcile(String key) {
+        if (CLASS_KEY.equals(key)) {
+            gatewayClass.reconcile();
+            return;
+        }
         int slash = key.indexOf('/');
         String ns = key.substring(0, slash);
         String name = key.substring(slash + 1);

@@ -85,6 +85,48 @@ class WaypointControllerMockTest {
                         .anyMatch(c -> type.equals(c.getType()) && status.equals(c.getStatus()));
     }
 
+    private Map<?, ?> acceptedCondition() {
+        GenericKubernetesResource gc = client.genericKubernetesResources(GatewayClassReconciler.GATEWAY_CLASSES)
+                .withName("istio-waypoint")
+                .get();
+        if (gc == null || !(gc.getAdditionalProperties().get("status") instanceof Map<?, ?> st)) {
+            return null;
+        }
+        if (!(st.get("conditions") instanceof List<?> list)) {
+            return null;
+        }
+        return list.stream()
+                .filter(c -> c instanceof Map<?, ?> m && "Accepted".equals(m.get("type")))
+                .map(c -> (Map<?, ?>) c)
+                .findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void C088_waypointGatewayClassIsCreatedAcceptedAndRestoredAfterWipe() {
+        await().atMost(WAIT).until(() -> acceptedCondition() != null);
+        GenericKubernetesResource gc = client.genericKubernetesResources(GatewayClassReconciler.GATEWAY_CLASSES)
+                .withName("istio-waypoint")
+                .get();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec =
+                (Map<String, Object>) gc.getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("controllerName", "istio.io/mesh-controller");
+        Map<?, ?> accepted = acceptedCondition();
+        assertThat(accepted.get("status")).isEqualTo("True");
+        long generation =
+                gc.getMetadata().getGeneration() == null ? 0 : gc.getMetadata().getGeneration();
+        assertThat(((Number) accepted.get("observedGeneration")).longValue()).isEqualTo(generation);
+
+        gc.getAdditionalProperties().put("status", Map.of("conditions", List.of()));
+        client.genericKubernetesResources(GatewayClassReconciler.GATEWAY_CLASSES)
+                .resource(gc)
+                .updateStatus();
+        await().atMost(WAIT)
+                .until(() -> acceptedCondition() != null
+                        && "True".equals(acceptedCondition().get("status")));
+    }
+
     @Test
     void C090_waypointObjectsAreCreatedBoundThroughStatusAndRemovedWithTheGateway() {
         String uid = gateway("app", "waypoint", "istio-waypoint").getMetadata().getUid();
