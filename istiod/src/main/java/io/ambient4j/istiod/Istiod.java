@@ -12,6 +12,7 @@ import io.ambient4j.istiod.ops.Metrics;
 import io.ambient4j.istiod.ops.OpsRoutes;
 import io.ambient4j.istiod.waypoint.WaypointController;
 import io.ambient4j.istiod.webhook.ValidationWebhook;
+import io.ambient4j.istiod.webhook.WebhookConfigPatcher;
 import io.ambient4j.istiod.xds.DeltaAdsService;
 import io.ambient4j.istiod.xds.ResourceSource;
 import io.ambient4j.istiod.xds.XdsHub;
@@ -136,6 +137,14 @@ public final class Istiod implements AutoCloseable {
                     ops,
                     new ValidationWebhook(metrics)));
             started.add(server::stop);
+            // Only now that 15017 serves: patch the mesh root into the chart's validator and make it Fail.
+            WebhookConfigPatcher webhookConfigs = new WebhookConfigPatcher(
+                            client,
+                            config.namespace(),
+                            "default",
+                            () -> ca.get().rootPem())
+                    .start();
+            started.add(webhookConfigs);
             CaReloader reloader = new CaReloader(
                             client,
                             config.namespace(),
@@ -150,6 +159,7 @@ public final class Istiod implements AutoCloseable {
                                 ServingCertificate.Issued fresh =
                                         ServingCertificate.issue(capped, dnsNames, SERVING_TTL);
                                 server.reloadServingCertificate(fresh.key(), fresh.chain());
+                                webhookConfigs.rootChanged();
                             })
                     .start();
             started.add(reloader);

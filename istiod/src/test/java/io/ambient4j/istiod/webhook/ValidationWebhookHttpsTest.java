@@ -1,19 +1,25 @@
 package io.ambient4j.istiod.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ambient4j.istiod.IstiodConfig;
 import io.ambient4j.istiod.IstiodServer;
 import io.ambient4j.istiod.Main;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -170,6 +176,80 @@ class ValidationWebhookHttpsTest {
         HttpResponse<String> garbage = post("{\"apiVersion\":\"admission.k8s.io/v1\"}", "application/json");
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("no request");
+    }
+
+    @Test
+    void C001_C005_chartValidatorGetsTheMeshRootAndFailAndThatBundleVerifiesTheWebhook() throws Exception {
+        var client = running.client();
+        client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .resource(new ValidatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("istio-validator-istio-system")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("rev.validation.istio.io")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("istiod")
+                        .withNamespace("istio-system")
+                        .withPath("/validate")
+                        .endService()
+                        .endClientConfig()
+                        .withFailurePolicy("Ignore")
+                        .withSideEffects("None")
+                        .withAdmissionReviewVersions("v1")
+                        .endWebhook()
+                        .addNewWebhook()
+                        .withName("external.validation.example")
+                        .withNewClientConfig()
+                        .withUrl("https://validator.example/validate")
+                        .endClientConfig()
+                        .withFailurePolicy("Ignore")
+                        .withSideEffects("None")
+                        .withAdmissionReviewVersions("v1")
+                        .endWebhook()
+                        .build())
+                .create();
+        var configs = client.admissionRegistration().v1().validatingWebhookConfigurations();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "Fail"
+                        .equals(configs.withName("istio-validator-istio-system")
+                                .get()
+                                .getWebhooks()
+                                .getFirst()
+                                .getFailurePolicy()));
+        var patched = configs.withName("istio-validator-istio-system").get().getWebhooks();
+        assertThat(patched.get(1).getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(patched.get(1).getClientConfig().getCaBundle()).isNull();
+
+        // Trust exactly what the API server would: the caBundle istiod patched in.
+        byte[] pem =
+                Base64.getDecoder().decode(patched.getFirst().getClientConfig().getCaBundle());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        int i = 0;
+        for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
+            trust.setCertificateEntry("bundle-" + i++, cert);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        try (HttpClient apiServer = HttpClient.newBuilder().sslContext(ssl).build()) {
+            HttpResponse<String> res = apiServer.send(
+                    HttpRequest.newBuilder(validate)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    review("uid-bundle", "networking.istio.io", "Gateway", "CREATE", "{}")))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.unmarshal(res.body(), AdmissionReview.class)
+                            .getResponse()
+                            .getAllowed())
+                    .isFalse();
+        }
     }
 
     @Test
