@@ -12,6 +12,7 @@ import io.ambient4j.istiod.xds.AdsClientAccess;
 import io.ambient4j.istiod.xds.TypeUrls;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -81,10 +82,21 @@ class WaypointEndToEndTest {
                                 .get()
                         != null);
         // The API server's part: allocate the waypoint Service's ClusterIP.
-        client.services().inNamespace("demo").withName("waypoint").edit(s -> {
-            s.getSpec().setClusterIP("10.96.7.7");
-            s.getSpec().setClusterIPs(List.of("10.96.7.7"));
-            return s;
+        // Retried on 409: the waypoint controller may be writing the Service at the same moment.
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try {
+                client.services().inNamespace("demo").withName("waypoint").edit(s -> {
+                    s.getSpec().setClusterIP("10.96.7.7");
+                    s.getSpec().setClusterIPs(List.of("10.96.7.7"));
+                    return s;
+                });
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
         });
 
         try (AdsClientAccess ads = new AdsClientAccess(tls)) {

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -44,6 +45,24 @@ class WaypointControllerMockTest {
     @AfterEach
     void stop() {
         controller.close();
+    }
+
+    /**
+     * Runs an edit until it does not lose an optimistic-concurrency race (409) with the controller's own
+     * writes, as any client of a real API server must.
+     */
+    static void onLatest(Runnable edit) {
+        await().atMost(WAIT).until(() -> {
+            try {
+                edit.run();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     private GenericKubernetesResource gateway(String ns, String name, String className) {
@@ -161,11 +180,11 @@ class WaypointControllerMockTest {
                 .isEmpty();
 
         // The API server assigns a ClusterIP (the mock does not, so the test does).
-        client.services().inNamespace("app").withName("waypoint").edit(s -> {
+        onLatest(() -> client.services().inNamespace("app").withName("waypoint").edit(s -> {
             s.getSpec().setClusterIP("10.96.0.20");
             s.getSpec().setClusterIPs(List.of("10.96.0.20"));
             return s;
-        });
+        }));
         await().atMost(WAIT).until(() -> condition(typed("app", "waypoint"), "Programmed", "True"));
         Gateway ready = typed("app", "waypoint");
         assertThat(ready.getStatus().addresses)
@@ -192,10 +211,14 @@ class WaypointControllerMockTest {
         await().atMost(WAIT).until(() -> deployment("app", "w1") != null);
         client.apps().deployments().inNamespace("app").withName("w1").delete();
         await().atMost(WAIT).until(() -> deployment("app", "w1") != null);
-        client.apps().deployments().inNamespace("app").withName("w1").edit(d -> {
-            d.getSpec().getTemplate().getMetadata().getLabels().put("istio.io/dataplane-mode", "ambient");
-            return d;
-        });
+        onLatest(() -> client.apps()
+                .deployments()
+                .inNamespace("app")
+                .withName("w1")
+                .edit(d -> {
+                    d.getSpec().getTemplate().getMetadata().getLabels().put("istio.io/dataplane-mode", "ambient");
+                    return d;
+                }));
         await().atMost(WAIT)
                 .until(() -> "none"
                         .equals(deployment("app", "w1")
@@ -245,7 +268,7 @@ class WaypointControllerMockTest {
         assertThat(deployment("app", "ingress")).isNull();
         assertThat(service("app", "ingress")).isNull();
 
-        client.genericKubernetesResources(GATEWAYS)
+        onLatest(() -> client.genericKubernetesResources(GATEWAYS)
                 .inNamespace("app")
                 .withName("w3")
                 .edit(g -> {
@@ -254,7 +277,7 @@ class WaypointControllerMockTest {
                             (Map<String, Object>) g.getAdditionalProperties().get("spec");
                     spec.put("gatewayClassName", "istio");
                     return g;
-                });
+                }));
         await().atMost(WAIT)
                 .until(() -> deployment("app", "w3") == null
                         && service("app", "w3") == null
