@@ -12,6 +12,9 @@ import io.ambient4j.istiod.ca.ServingCertRotator;
 import io.ambient4j.istiod.ca.ServingCertificate;
 import io.ambient4j.istiod.ops.Metrics;
 import io.ambient4j.istiod.ops.OpsRoutes;
+import io.ambient4j.istiod.waypoint.WaypointController;
+import io.ambient4j.istiod.webhook.ValidationWebhook;
+import io.ambient4j.istiod.webhook.WebhookConfigPatcher;
 import io.ambient4j.istiod.xds.DeltaAdsService;
 import io.ambient4j.istiod.xds.ResourceSource;
 import io.ambient4j.istiod.xds.XdsHub;
@@ -27,7 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * A running istiod: the CA (loaded or created from its Secret), the root-cert publisher, the node
- * authorizer's pod index, the delta ADS hub over the ambient index, and the listeners. Everything is wired
+ * authorizer's pod index, the waypoint deployment controller, the delta ADS hub over the ambient index, and
+ * the listeners (including the validating webhook). Everything is wired
  * here explicitly, in start-up order, so there is no hidden container.
  */
 public final class Istiod implements AutoCloseable {
@@ -99,6 +103,8 @@ public final class Istiod implements AutoCloseable {
             started.add(publisher);
             PodIndex pods = PodIndex.start(client);
             started.add(pods);
+            WaypointController waypoints = new WaypointController(client, config.namespace()).start();
+            started.add(waypoints);
             var authenticator = new TokenReviewAuthenticator(client, config.clusterId(), config.tokenAudiences());
             XdsHub hub = new XdsHub(index.source(), metrics);
             var plaintextAds = new DeltaAdsService(hub, Optional.empty());
@@ -137,14 +143,24 @@ public final class Istiod implements AutoCloseable {
                     config.secureXdsPort(),
                     config.monitoringPort(),
                     config.debugPort(),
+                    config.webhookPort(),
                     List.of(plaintextAds),
                     List.of(secureAds, caService),
                     serving.key(),
                     serving.chain(),
-                    ops));
+                    ops,
+                    new ValidationWebhook(metrics)));
             started.add(server::stop);
             rotator.start(fresh -> server.reloadServingCertificate(fresh.key(), fresh.chain()));
             started.add(rotator);
+            // Only now that 15017 serves: patch the mesh root into the chart's validator and make it Fail.
+            WebhookConfigPatcher webhookConfigs = new WebhookConfigPatcher(
+                            client,
+                            config.namespace(),
+                            "default",
+                            () -> ca.get().rootPem())
+                    .start();
+            started.add(webhookConfigs);
             CaReloader reloader = new CaReloader(
                             client,
                             config.namespace(),
@@ -162,6 +178,7 @@ public final class Istiod implements AutoCloseable {
                                 publisher.republishAll();
                                 t.nextChange(now).ifPresent(publisher::republishAllAt);
                                 rotator.caChanged();
+                                webhookConfigs.rootChanged();
                             })
                     .start();
             started.add(reloader);
@@ -172,7 +189,8 @@ public final class Istiod implements AutoCloseable {
                     "istiod up: CA from " + loaded.origin() + ", xDS " + istiod.port(IstiodServer.GRPC_XDS)
                             + ", xDS+CA (TLS) " + istiod.port(IstiodServer.TLS_XDS) + ", metrics "
                             + istiod.port(IstiodServer.HTTP_MONITORING) + ", debug "
-                            + istiod.port(IstiodServer.HTTP_DEBUG));
+                            + istiod.port(IstiodServer.HTTP_DEBUG) + ", webhook (TLS) "
+                            + istiod.port(IstiodServer.HTTPS_WEBHOOKS));
             return istiod;
         } catch (RuntimeException e) {
             closeAll(started.reversed());

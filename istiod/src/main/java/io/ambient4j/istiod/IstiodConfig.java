@@ -21,6 +21,7 @@ import java.util.Set;
  * @param secureXdsPort TLS xDS + CA (15012)
  * @param monitoringPort Prometheus (15014)
  * @param debugPort readiness and debug (8080)
+ * @param webhookPort validating webhook, HTTPS (15017)
  * @param namespace istiod's namespace ({@code POD_NAMESPACE}, default {@code istio-system})
  * @param trustDomain mesh trust domain ({@code TRUST_DOMAIN}, default {@code cluster.local})
  * @param clusterId this cluster ({@code CLUSTER_ID}, default {@code Kubernetes})
@@ -40,6 +41,7 @@ public record IstiodConfig(
         int secureXdsPort,
         int monitoringPort,
         int debugPort,
+        int webhookPort,
         String namespace,
         String trustDomain,
         String clusterId,
@@ -85,6 +87,7 @@ public record IstiodConfig(
                 0,
                 0,
                 0,
+                0,
                 namespace,
                 trustDomain,
                 clusterId,
@@ -109,6 +112,7 @@ public record IstiodConfig(
         int secure = 15012;
         int monitoring = 15014;
         int debug = 8080;
+        int webhook = 15017;
         List<String> a = Arrays.asList(args);
         for (int i = 0; i < a.size(); i++) {
             String flag = a.get(i);
@@ -120,9 +124,11 @@ public record IstiodConfig(
                 case "--secure-grpc-port" -> secure = port(value(a, ++i, flag), flag);
                 case "--monitoring-port" -> monitoring = port(value(a, ++i, flag), flag);
                 case "--http-port" -> debug = port(value(a, ++i, flag), flag);
+                case "--webhook-port" -> webhook = port(value(a, ++i, flag), flag);
                 default ->
-                    throw new IllegalArgumentException("unknown flag '" + flag + "'; known: --embedded, "
-                            + "--kubeconfig, --host, --grpc-port, --secure-grpc-port, --monitoring-port, --http-port");
+                    throw new IllegalArgumentException(
+                            "unknown flag '" + flag + "'; known: --embedded, "
+                                    + "--kubeconfig, --host, --grpc-port, --secure-grpc-port, --monitoring-port, --http-port, --webhook-port");
             }
         }
         Set<String> trusted = new LinkedHashSet<>();
@@ -140,6 +146,7 @@ public record IstiodConfig(
                 secure,
                 monitoring,
                 debug,
+                webhook,
                 env.getOrDefault("POD_NAMESPACE", "istio-system"),
                 env.getOrDefault("TRUST_DOMAIN", "cluster.local"),
                 env.getOrDefault("CLUSTER_ID", "Kubernetes"),

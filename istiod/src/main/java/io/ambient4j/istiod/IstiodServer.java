@@ -2,6 +2,7 @@ package io.ambient4j.istiod;
 
 import io.ambient4j.istiod.auth.GrpcCredentials;
 import io.ambient4j.istiod.ops.OpsRoutes;
+import io.ambient4j.istiod.webhook.ValidationWebhook;
 import io.grpc.BindableService;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -15,7 +16,8 @@ import java.util.Objects;
 /**
  * istiod's listeners on one Helidon web server, named as upstream's container ports: plaintext xDS
  * ({@code grpc-xds}, 15010, the default socket), TLS xDS plus the CA ({@code tls-xds}, 15012), Prometheus
- * ({@code http-monitoring}, 15014) and debug/readiness ({@code http-debug}, 8080). Every socket sets
+ * ({@code http-monitoring}, 15014), debug/readiness ({@code http-debug}, 8080) and the validating webhook
+ * ({@code https-webhooks}, 15017, the same serving certificate as 15012). Every socket sets
  * {@code tcpNoDelay} (Helidon's default of false adds ~40 ms per small HTTP/2 write on loopback).
  */
 public final class IstiodServer {
@@ -23,6 +25,7 @@ public final class IstiodServer {
     public static final String TLS_XDS = "tls-xds";
     public static final String HTTP_MONITORING = "http-monitoring";
     public static final String HTTP_DEBUG = "http-debug";
+    public static final String HTTPS_WEBHOOKS = "https-webhooks";
 
     private final WebServer server;
 
@@ -43,10 +46,7 @@ public final class IstiodServer {
                 s -> s.port(config.secureXdsPort())
                         .host(config.host())
                         .connectionOptions(o -> o.tcpNoDelay(true))
-                        .tls(Tls.builder()
-                                .privateKey(config.servingKey())
-                                .privateKeyCertChain(config.servingChain())
-                                .build())
+                        .tls(tls(config.servingKey(), config.servingChain()))
                         .addRouting(grpc(config.secureServices())));
         b.putSocket(
                 HTTP_MONITORING,
@@ -54,9 +54,20 @@ public final class IstiodServer {
         b.putSocket(
                 HTTP_DEBUG,
                 s -> s.port(config.debugPort()).host(config.host()).connectionOptions(o -> o.tcpNoDelay(true)));
+        b.putSocket(
+                HTTPS_WEBHOOKS,
+                s -> s.port(config.webhookPort())
+                        .host(config.host())
+                        .connectionOptions(o -> o.tcpNoDelay(true))
+                        .tls(tls(config.servingKey(), config.servingChain())));
+        b.routing(HTTPS_WEBHOOKS, r -> config.webhook().routing(r));
         b.routing(HTTP_MONITORING, r -> config.ops().monitoring(r));
         b.routing(HTTP_DEBUG, r -> config.ops().debug(r));
         return new IstiodServer(b.build().start());
+    }
+
+    private static Tls tls(PrivateKey key, List<X509Certificate> chain) {
+        return Tls.builder().privateKey(key).privateKeyCertChain(chain).build();
     }
 
     private static GrpcRouting.Builder grpc(List<BindableService> services) {
@@ -70,11 +81,10 @@ public final class IstiodServer {
         return server.port(socket);
     }
 
-    /** Replaces the serving certificate on 15012, e.g. after the CA root rotated. */
+    /** Replaces the serving certificate on 15012 and 15017, e.g. after the CA root rotated. */
     public void reloadServingCertificate(PrivateKey key, List<X509Certificate> chain) {
-        server.reloadTls(
-                TLS_XDS,
-                Tls.builder().privateKey(key).privateKeyCertChain(chain).build());
+        server.reloadTls(TLS_XDS, tls(key, chain));
+        server.reloadTls(HTTPS_WEBHOOKS, tls(key, chain));
     }
 
     public void stop() {
@@ -89,11 +99,13 @@ public final class IstiodServer {
      * @param secureXdsPort TLS xDS and CA, 15012
      * @param monitoringPort Prometheus, 15014
      * @param debugPort readiness and debug, 8080
+     * @param webhookPort validating webhook (HTTPS), 15017
      * @param plaintextServices gRPC services on 15010
      * @param secureServices gRPC services on 15012
      * @param servingKey key of the 15012 certificate
      * @param servingChain 15012 certificate chain, leaf first
      * @param ops HTTP routes for 15014 and 8080
+     * @param webhook the validating webhook served on 15017
      */
     public record Config(
             String host,
@@ -101,11 +113,13 @@ public final class IstiodServer {
             int secureXdsPort,
             int monitoringPort,
             int debugPort,
+            int webhookPort,
             List<BindableService> plaintextServices,
             List<BindableService> secureServices,
             PrivateKey servingKey,
             List<X509Certificate> servingChain,
-            OpsRoutes ops) {
+            OpsRoutes ops,
+            ValidationWebhook webhook) {
         public Config {
             Objects.requireNonNull(host, "host");
             plaintextServices = List.copyOf(plaintextServices);
@@ -113,6 +127,7 @@ public final class IstiodServer {
             Objects.requireNonNull(servingKey, "servingKey");
             servingChain = List.copyOf(servingChain);
             Objects.requireNonNull(ops, "ops");
+            Objects.requireNonNull(webhook, "webhook");
         }
     }
 }

@@ -15,6 +15,7 @@ class IstiodConfigTest {
         assertThat(c.xdsPort()).isEqualTo(15010);
         assertThat(c.secureXdsPort()).isEqualTo(15012);
         assertThat(c.monitoringPort()).isEqualTo(15014);
+        assertThat(c.webhookPort()).isEqualTo(15017);
         assertThat(c.debugPort()).isEqualTo(8080);
         assertThat(c.trustedNodeAccounts()).containsExactly("istio-system/ztunnel");
         assertThat(c.tokenAudiences()).containsExactly("istio-ca");

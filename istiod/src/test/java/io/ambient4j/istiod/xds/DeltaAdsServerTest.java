@@ -18,6 +18,7 @@ import io.ambient4j.istiod.ops.OpsRoutes;
 import io.ambient4j.istiod.testing.Channels;
 import io.ambient4j.istiod.testing.Resources;
 import io.ambient4j.istiod.testing.TestSource;
+import io.ambient4j.istiod.webhook.ValidationWebhook;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Duration;
@@ -69,11 +70,13 @@ class DeltaAdsServerTest {
                 0,
                 0,
                 0,
+                0,
                 List.of(new DeltaAdsService(hub, Optional.empty())),
                 List.of(new DeltaAdsService(hub, Optional.of(auth))),
                 serving.key(),
                 serving.chain(),
-                new OpsRoutes(metrics, () -> true, () -> "", () -> "{}", () -> "{}")));
+                new OpsRoutes(metrics, () -> true, () -> "", () -> "{}", () -> "{}"),
+                new ValidationWebhook(metrics)));
         channel = Channels.plaintext(server.port(IstiodServer.GRPC_XDS));
     }
 
