@@ -2,14 +2,12 @@ package io.ambient4j.istioctl.install;
 
 import io.ambient4j.istioctl.IstioctlException;
 import io.ambient4j.istioctl.IstioctlException.Reason;
+import io.ambient4j.istioctl.KubeApply;
 import io.ambient4j.istioctl.KubeErrors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.concurrent.locks.LockSupport;
  * API failures come out as {@link IstioctlException}s that say what was being done.
  */
 public final class Installer {
-    static final String FIELD_MANAGER = "istioctl";
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final KubernetesClient client;
@@ -95,29 +92,7 @@ public final class Installer {
      */
     void apply(HasMetadata o) {
         try {
-            try {
-                client.resource(o).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                try {
-                    client.resource(o)
-                            .fieldManager(FIELD_MANAGER)
-                            .forceConflicts()
-                            .serverSideApply();
-                } catch (KubernetesClientException e2) {
-                    if (e2.getCode() != 415) {
-                        throw e2;
-                    }
-                    // a server without apply patches (fabric8's mock API server): a JSON merge patch
-                    PatchContext merge = new PatchContext.Builder()
-                            .withPatchType(PatchType.JSON_MERGE)
-                            .withFieldManager(FIELD_MANAGER)
-                            .build();
-                    client.resource(o).patch(merge, o);
-                }
-            }
+            KubeApply.apply(client.resource(o), o);
         } catch (RuntimeException e) {
             throw KubeErrors.classify(e, "apply " + Renderer.ref(o), server());
         }

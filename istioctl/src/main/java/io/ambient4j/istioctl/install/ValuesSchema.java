@@ -173,7 +173,7 @@ public final class ValuesSchema {
             return Optional.empty();
         }
         Component owner = ownerOf(first);
-        List<String> inChart = owner != null && !defaults.get(owner).containsKey(first) ? rest : p;
+        List<String> inChart = owner != null && !(defaults.get(owner).get(first) instanceof Map<?, ?>) ? rest : p;
         Map<String, Object> chartDefaults = owner != null ? defaults.get(owner) : merged();
         String where = owner != null
                 ? "the " + owner.dir + " chart has no value " + String.join(".", inChart)
@@ -214,7 +214,8 @@ public final class ValuesSchema {
                 }
                 cur = m.get(seg);
             } else {
-                return cur == null || cur instanceof List<?>;
+                // lists are not indexed; a scalar (or a value without a default) has no keys below it
+                return cur instanceof List<?>;
             }
         }
         return true;

@@ -2,10 +2,12 @@ package io.ambient4j.istioctl.waypoint;
 
 import io.ambient4j.istioctl.IstioctlException;
 import io.ambient4j.istioctl.IstioctlException.Reason;
+import io.ambient4j.istioctl.KubeApply;
 import io.ambient4j.istioctl.KubeErrors;
 import io.ambient4j.istioctl.KubeOptions;
 import io.ambient4j.istioctl.Main;
 import io.ambient4j.istioctl.Table;
+import io.ambient4j.istioctl.YamlText;
 import io.ambient4j.istioctl.install.DurationConverter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -99,7 +101,7 @@ public final class WaypointCommand implements Runnable {
         @Override
         public void run() {
             GenericKubernetesResource gw = Waypoints.gateway(common.name, common.namespace, forType, revision);
-            out.print(new KubernetesSerialization().asYaml(gw).replaceFirst("^---\n", ""));
+            out.print(YamlText.of(new KubernetesSerialization().convertValue(gw, Map.class)));
         }
     }
 
@@ -164,12 +166,11 @@ public final class WaypointCommand implements Runnable {
                     }
                 }
                 try {
-                    client.genericKubernetesResources(Waypoints.GATEWAYS)
-                            .inNamespace(ns)
-                            .resource(gw)
-                            .fieldManager("istioctl")
-                            .forceConflicts()
-                            .serverSideApply();
+                    KubeApply.apply(
+                            client.genericKubernetesResources(Waypoints.GATEWAYS)
+                                    .inNamespace(ns)
+                                    .resource(gw),
+                            gw);
                 } catch (KubernetesClientException e) {
                     if (e.getCode() == 404) {
                         throw new IstioctlException(
