@@ -61,7 +61,7 @@ public final class Installer {
                 apply(o);
             }
             applied.put(c, e.getValue().size());
-            waitReady(c, e.getValue(), deadline, readinessTimeout);
+            waitReady(c, e.getValue(), plan.namespace(), deadline, readinessTimeout);
             out.println("✔ " + c.displayName + " installed " + icon(c));
         }
         out.println("✔ Installation complete");
@@ -98,7 +98,7 @@ public final class Installer {
         }
     }
 
-    private void waitReady(Component c, List<HasMetadata> objects, long deadline, Duration timeout) {
+    private void waitReady(Component c, List<HasMetadata> objects, String namespace, long deadline, Duration timeout) {
         List<HasMetadata> workloads =
                 objects.stream().filter(Readiness::isWorkload).toList();
         String lastLine = null;
@@ -131,7 +131,7 @@ public final class Installer {
                         "timed out after " + human(timeout) + " waiting for " + c.displayName
                                 + " to become ready: " + String.join(", ", pending)
                                 + ". Check the pods: kubectl get pods -n "
-                                + objects.getFirst().getMetadata().getNamespace()
+                                + namespace
                                 + "; raise the limit with --readiness-timeout.");
             }
             LockSupport.parkNanos(POLL.toNanos());
