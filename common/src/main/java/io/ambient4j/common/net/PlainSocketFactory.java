@@ -1,0 +1,26 @@
+package io.ambient4j.common.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/** JDK sockets only; the test and non-Linux stand-in for the native seam. */
+final class PlainSocketFactory implements SocketFactory {
+    @Override
+    public ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.bind(address, backlog);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SocketChannel connect(InetSocketAddress destination) throws IOException {
+        return SocketChannel.open(destination);
+    }
+}

@@ -1,0 +1,32 @@
+package io.ambient4j.common.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The seam between proxy logic and the kernel: where a socket is created (which netns) and which
+ * native options it carries. Code that opens listeners or upstream connections takes a factory, so
+ * tests can run it on plain loopback sockets and production runs it inside pod namespaces.
+ */
+public interface SocketFactory {
+    /** Opens, binds and listens a TCP socket. */
+    ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException;
+
+    /** Opens a TCP socket and connects it (blocking). */
+    SocketChannel connect(InetSocketAddress destination) throws IOException;
+
+    /** Plain JDK sockets in the caller's namespace, no native options. */
+    static SocketFactory plain() {
+        return new PlainSocketFactory();
+    }
+
+    /**
+     * Sockets created inside {@code netns} (via {@code executor}) carrying SO_MARK {@code mark}. Listeners
+     * also get SO_REUSEPORT and, best effort, IP_TRANSPARENT: the in-pod ztunnel recipe.
+     */
+    static SocketFactory inNetns(NetnsExecutor executor, Netns netns, int mark) {
+        return new InNetnsSocketFactory(executor, netns, mark, SocketOptions.create());
+    }
+}

@@ -1,0 +1,152 @@
+package io.ambient4j.common.relay;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Copies bytes both ways between two connections (app socket, HBONE stream, upstream socket) until both
+ * directions end, the way ztunnel's proxy and Netty's proxy examples do: one virtual thread per
+ * direction; the next chunk is read only after the previous write completed (so at most one chunk per
+ * direction is ever buffered and a slow reader slows the writer down); EOF on one side becomes a
+ * half-close ({@code shutdownOutput}) on the other, so server-first and request/response protocols keep
+ * working; when both directions are done, or either fails, both sides are closed.
+ */
+public final class Relay {
+
+    /** Bytes read per chunk and direction. */
+    public static final int CHUNK_SIZE = 16 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(Relay.class.getName());
+
+    private Relay() {}
+
+    /**
+     * What one relayed connection carried. {@code error} is the first I/O failure (for example a reset),
+     * or null when both directions ended with EOF.
+     */
+    public record Result(long aToB, long bToA, IOException error) {
+        public boolean clean() {
+            return error == null;
+        }
+    }
+
+    /** One end of a relay: a blocking byte stream that can be half-closed. */
+    public interface Side extends Closeable {
+
+        /** Reads at least one byte, or returns -1 at EOF. */
+        int read(byte[] buffer, int offset, int length) throws IOException;
+
+        /** Writes all bytes before returning. */
+        void write(byte[] buffer, int offset, int length) throws IOException;
+
+        /** Signals EOF to the peer while still reading from it. */
+        void shutdownOutput() throws IOException;
+
+        static Side of(SocketChannel channel) {
+            return new Sides.ChannelSide(channel);
+        }
+
+        static Side of(Socket socket) throws IOException {
+            return new Sides.SocketSide(socket);
+        }
+
+        /**
+         * A stream pair, e.g. an HBONE CONNECT stream: {@code halfClose} ends our direction (END_STREAM),
+         * {@code close} tears everything down.
+         */
+        static Side of(InputStream in, OutputStream out, Closeable halfClose, Closeable close) {
+            return new Sides.StreamSide(in, out, halfClose, close);
+        }
+    }
+
+    public static Result relay(SocketChannel a, SocketChannel b) throws InterruptedException {
+        return relay(Side.of(a), Side.of(b));
+    }
+
+    public static Result relay(Socket a, Socket b) throws IOException, InterruptedException {
+        return relay(Side.of(a), Side.of(b));
+    }
+
+    /**
+     * Relays until both directions have ended, then closes both sides. Blocks the caller; the two
+     * directions run on their own virtual threads. If the caller is interrupted both sides are closed.
+     */
+    public static Result relay(Side a, Side b) throws InterruptedException {
+        AtomicReference<IOException> firstError = new AtomicReference<>();
+        Direction forward = new Direction(a, b, firstError, () -> abort(a, b));
+        Direction backward = new Direction(b, a, firstError, () -> abort(a, b));
+        Thread t1 = Thread.ofVirtual().name("relay-a-to-b").start(forward);
+        Thread t2 = Thread.ofVirtual().name("relay-b-to-a").start(backward);
+        try {
+            t1.join();
+            t2.join();
+        } catch (InterruptedException e) {
+            abort(a, b);
+            t1.join();
+            t2.join();
+            throw e;
+        } finally {
+            closeQuietly(a);
+            closeQuietly(b);
+        }
+        return new Result(forward.bytes(), backward.bytes(), firstError.get());
+    }
+
+    private static void abort(Side a, Side b) {
+        closeQuietly(a);
+        closeQuietly(b);
+    }
+
+    static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "relay: close failed: {0}", e.toString());
+        }
+    }
+
+    /** One direction: read a chunk, write it fully, repeat; at EOF half-close the destination. */
+    private static final class Direction implements Runnable {
+        private final Side from;
+        private final Side to;
+        private final AtomicReference<IOException> firstError;
+        private final Runnable abort;
+        private volatile long bytes;
+
+        Direction(Side from, Side to, AtomicReference<IOException> firstError, Runnable abort) {
+            this.from = from;
+            this.to = to;
+            this.firstError = firstError;
+            this.abort = abort;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[CHUNK_SIZE];
+            long count = 0;
+            try {
+                int n;
+                while ((n = from.read(buffer, 0, buffer.length)) >= 0) {
+                    to.write(buffer, 0, n);
+                    count += n;
+                    bytes = count;
+                }
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // The first failure wins; the other direction then fails only because we closed it.
+                if (firstError.compareAndSet(null, e)) {
+                    abort.run();
+                }
+            }
+        }
+    }
+}

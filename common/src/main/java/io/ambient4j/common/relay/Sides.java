@@ -1,0 +1,122 @@
+package io.ambient4j.common.relay;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/** The {@link Relay.Side} adapters for channels, sockets and stream pairs. */
+final class Sides {
+
+    private Sides() {}
+
+    static final class ChannelSide implements Relay.Side {
+        private final SocketChannel channel;
+
+        ChannelSide(SocketChannel channel) {
+            if (!channel.isBlocking()) {
+                throw new IllegalArgumentException("relay needs a blocking channel");
+            }
+            this.channel = channel;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n;
+            do {
+                n = channel.read(ByteBuffer.wrap(buffer, offset, length));
+            } while (n == 0);
+            return n;
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            channel.shutdownOutput();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    static final class SocketSide implements Relay.Side {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        SocketSide(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return in.read(buffer, offset, length);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            out.write(buffer, offset, length);
+            out.flush();
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static final class StreamSide implements Relay.Side {
+        private final InputStream in;
+        private final OutputStream out;
+        private final Closeable halfClose;
+        private final Closeable close;
+
+        StreamSide(InputStream in, OutputStream out, Closeable halfClose, Closeable close) {
+            this.in = in;
+            this.out = out;
+            this.halfClose = halfClose;
+            this.close = close;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return in.read(buffer, offset, length);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            out.write(buffer, offset, length);
+            out.flush();
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            out.flush();
+            halfClose.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            close.close();
+        }
+    }
+}
