@@ -94,6 +94,20 @@ class ImageTarballTest {
             assertThat(Files.readString(rootfs.resolve("app/jib-main-class-file"))
                             .trim())
                     .isEqualTo(image.mainClass());
+            // the class the entrypoint names is in one of the image's jars
+            String classFile = image.mainClass().replace('.', '/') + ".class";
+            boolean found = false;
+            for (String entry : classpath.trim().split(":")) {
+                Path jar = rootfs.resolve(entry.substring(1));
+                if (entry.endsWith(".jar") && Files.isRegularFile(jar)) {
+                    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+                        found |= z.getEntry(classFile) != null;
+                    }
+                }
+            }
+            assertThat(found)
+                    .as("%s in the jars of %s", classFile, image.name())
+                    .isTrue();
 
             // the entrypoint's "java", resolved through the image's PATH, runs inside the image's files
             Files.createDirectories(rootfs.resolve("proc"));
