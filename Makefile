@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-cni bench-istiod mesh-up mesh-down conformance
+.PHONY: all build test demo format clean bench-cni bench-istiod mesh-up mesh-down conformance istioctl images images-test e2e-kind
 
 all: build
 
@@ -58,3 +58,28 @@ bench-cni:
 bench-istiod:
 	$(MVN) -pl bench -am install -DskipTests
 	$(MVN) -pl bench exec:exec
+
+## istioctl with the charts bundled inside; run it with bin/istioctl (e.g. bin/istioctl install --set profile=ambient -y).
+istioctl:
+	$(MVN) -pl istioctl -am install -DskipTests
+	@echo "built: bin/istioctl (istioctl/target/istioctl.jar)"
+
+## Container images istiod and install-cni as tarballs (images/<image>/target/jib-image.tar), built by Jib
+## without a Docker daemon from scratch + a jlink'd JRE. IMAGE_HUB/IMAGE_TAG name them <hub>/<image>:<tag>.
+## Also opens every tarball and runs its Java in a chroot (needs root). Not in `make test`: jlink and the
+## Jib runs take a couple of minutes on two cores and need root for the chroot check.
+IMAGE_HUB ?= localhost/ambient4j
+IMAGE_TAG ?= 0.1.0-SNAPSHOT
+images:
+	$(MVN) -Pimages -pl images/jre,images/istiod,images/install-cni,images/check -am install \
+		-Dimage.hub=$(IMAGE_HUB) -Dimage.tag=$(IMAGE_TAG) -Dtest='ImageTarballTest' -Dsurefire.failIfNoSpecifiedTests=false
+
+## Only the tarball check, on images already built.
+images-test:
+	$(MVN) -Pimages -pl images/check test -Dimage.hub=$(IMAGE_HUB) -Dimage.tag=$(IMAGE_TAG)
+
+## Builds the images, creates a kind cluster, installs the charts with Helm in upstream's order, labels a
+## namespace and runs the conformance scenarios there. Needs docker, kind, kubectl and helm (not on this
+## machine: the script says so and stops). See scripts/e2e-kind.sh.
+e2e-kind:
+	scripts/e2e-kind.sh

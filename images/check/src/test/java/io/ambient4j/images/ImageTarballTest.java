@@ -1,0 +1,147 @@
+package io.ambient4j.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every image module's tarball (found by its image.name property) is opened like a container runtime
+ * would: manifest tag {@code <hub>/<image>:<tag>}, the config's entrypoint and PATH, and the runtime
+ * in its layers actually starts (the layers are unpacked and {@code java -version} runs in a chroot
+ * with its own /proc, which needs root).
+ */
+class ImageTarballTest {
+    private static final Pattern IMAGE_NAME = Pattern.compile("<image\\.name>([^<]+)</image\\.name>");
+    private static final Pattern MAIN_CLASS = Pattern.compile("<image\\.mainClass>([^<]+)</image\\.mainClass>");
+    private final ObjectMapper json = new ObjectMapper();
+
+    record ImageModule(String name, String mainClass, Path tar) {}
+
+    static List<ImageModule> imageModules() throws IOException {
+        Path root = Path.of(System.getProperty("images.dir", ".."));
+        List<ImageModule> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path pom = dir.resolve("pom.xml");
+                if (!Files.isRegularFile(pom)) {
+                    continue;
+                }
+                String text = Files.readString(pom);
+                Matcher n = IMAGE_NAME.matcher(text);
+                Matcher m = MAIN_CLASS.matcher(text);
+                if (n.find() && m.find()) {
+                    out.add(new ImageModule(n.group(1), m.group(1), dir.resolve("target/jib-image.tar")));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyImageTarballHasTheChartNameEntrypointAndARuntimeThatStarts() throws Exception {
+        List<ImageModule> images = imageModules();
+        assertThat(images).extracting(ImageModule::name).contains("istiod", "install-cni");
+        for (ImageModule image : images) {
+            checkImage(image);
+        }
+    }
+
+    private void checkImage(ImageModule image) throws Exception {
+        assertThat(image.tar())
+                .as("%s tarball (mvn -Pimages package)", image.name())
+                .isRegularFile();
+        Path work = Files.createTempDirectory("image-" + image.name() + "-");
+        try {
+            run(work, "tar", "-xf", image.tar().toString(), "-C", work.toString());
+            JsonNode manifest =
+                    json.readTree(work.resolve("manifest.json").toFile()).get(0);
+            String expectedTag =
+                    System.getProperty("image.hub") + "/" + image.name() + ":" + System.getProperty("image.tag");
+            assertThat(manifest.get("RepoTags").get(0).asText()).isEqualTo(expectedTag);
+
+            JsonNode config = json.readTree(
+                            work.resolve(manifest.get("Config").asText()).toFile())
+                    .get("config");
+            List<String> entrypoint = new ArrayList<>();
+            config.get("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
+            assertThat(entrypoint.getFirst()).isEqualTo("java");
+            assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-cp", "@/app/jib-classpath-file");
+            assertThat(entrypoint.getLast()).isEqualTo(image.mainClass());
+            List<String> env = new ArrayList<>();
+            config.get("Env").forEach(e -> env.add(e.asText()));
+            assertThat(env).contains("PATH=/opt/java/bin", "JAVA_HOME=/opt/java");
+
+            // unpack the layers in order, as a runtime would
+            Path rootfs = Files.createDirectories(work.resolve("rootfs"));
+            for (JsonNode layer : manifest.get("Layers")) {
+                run(work, "tar", "-xzf", work.resolve(layer.asText()).toString(), "-C", rootfs.toString());
+            }
+            String classpath = Files.readString(rootfs.resolve("app/jib-classpath-file"));
+            assertThat(classpath).contains("/app/libs/");
+            assertThat(Files.readString(rootfs.resolve("app/jib-main-class-file"))
+                            .trim())
+                    .isEqualTo(image.mainClass());
+            // the class the entrypoint names is in one of the image's jars
+            String classFile = image.mainClass().replace('.', '/') + ".class";
+            boolean found = false;
+            for (String entry : classpath.trim().split(":")) {
+                Path jar = rootfs.resolve(entry.substring(1));
+                if (entry.endsWith(".jar") && Files.isRegularFile(jar)) {
+                    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+                        found |= z.getEntry(classFile) != null;
+                    }
+                }
+            }
+            assertThat(found)
+                    .as("%s in the jars of %s", classFile, image.name())
+                    .isTrue();
+
+            // the entrypoint's "java", resolved through the image's PATH, runs inside the image's files
+            Files.createDirectories(rootfs.resolve("proc"));
+            String version = run(
+                    work,
+                    "unshare",
+                    "-m",
+                    "-p",
+                    "-f",
+                    "--mount-proc=" + rootfs.resolve("proc"),
+                    "chroot",
+                    rootfs.toString(),
+                    "/opt/java/bin/java",
+                    "-version");
+            assertThat(version).as("java -version in %s", image.name()).contains("OpenJDK Runtime Environment");
+        } finally {
+            try (Stream<Path> s = Files.walk(work)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static String run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                .as("%s finished", String.join(" ", cmd))
+                .isTrue();
+        assertThat(p.exitValue()).as("%s: %s", String.join(" ", cmd), out).isZero();
+        return out;
+    }
+}

@@ -1,0 +1,15 @@
+package io.ambient4j.istiod.kube.crd;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** extensions.istio.io/v1alpha1 TrafficExtension: Wasm or Lua traffic extensions. */
+@Group("extensions.istio.io")
+@Version("v1alpha1")
+@Kind("TrafficExtension")
+@Plural("trafficextensions")
+public class TrafficExtension extends CustomResource<TrafficExtensionSpec, IstioStatus> implements Namespaced {}

@@ -1,0 +1,17 @@
+package io.ambient4j.istiod.kube.crd;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** networking.istio.io/v1alpha3 WorkloadEntry: the served older version, so that the base chart serves every upstream version. Served, not stored; same schema as v1. */
+@Group("networking.istio.io")
+@Version(value = "v1alpha3", storage = false)
+@Kind("WorkloadEntry")
+@ShortNames("we")
+@Plural("workloadentries")
+public class WorkloadEntryV1alpha3 extends CustomResource<WorkloadEntrySpec, IstioStatus> implements Namespaced {}
