@@ -175,7 +175,7 @@ public final class ZdsClient implements AutoCloseable {
             try {
                 state.process(ZdsDecoder.decode(datagram.payload(), datagram.fd()));
             } catch (ProxyStartException e) {
-                LOG.log(Level.WARNING, "{0}; retrying every {1} s", e.getMessage(), retryInterval.toSeconds());
+                LOG.log(Level.WARNING, "{0}; retrying every {1} ms", e.getMessage(), retryInterval.toMillis());
                 error = e.getMessage();
                 if (retryAt == 0) {
                     retryAt = System.nanoTime() + retryInterval.toNanos();
