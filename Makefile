@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-istiod
+.PHONY: all build test demo format clean bench-istiod bench-ztunnel
 
 all: build
 
@@ -29,3 +29,8 @@ clean:
 bench-istiod:
 	$(MVN) -pl bench -am install -DskipTests
 	$(MVN) -pl bench exec:exec
+
+## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
+bench-ztunnel:
+	$(MVN) -pl bench -am install -DskipTests
+	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.ZtunnelBench

@@ -268,7 +268,7 @@ public final class CertManager implements AutoCloseable {
                 entry.cert = cert;
                 entry.lastError = null;
                 entry.failures = 0;
-                Duration untilRefresh = Duration.between(clock.instant(), cert.refreshAt());
+                Duration untilRefresh = refreshDelay(cert, clock.instant());
                 LOG.log(
                         Level.INFO,
                         "certificate for {0} valid until {1}, refresh in {2}",
@@ -295,6 +295,20 @@ public final class CertManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Time until the refresh at half-life. A CA that back-dates {@code notBefore} for clock skew (istiod: 2 minutes)
+     * can put half-life in the past for short TTLs; then half of the remaining validity is used, never less than
+     * 100 ms, so a short-lived certificate never makes a hot loop.
+     */
+    static Duration refreshDelay(WorkloadCertificate cert, Instant now) {
+        Duration d = Duration.between(now, cert.refreshAt());
+        if (d.isNegative() || d.isZero()) {
+            d = Duration.between(now, cert.notAfter()).dividedBy(2);
+        }
+        Duration floor = Duration.ofMillis(100);
+        return d.compareTo(floor) < 0 ? floor : d;
     }
 
     /** {@code initial × 2^(failures-1)}, capped at {@link #MAX_BACKOFF}. Pure, for the table test. */

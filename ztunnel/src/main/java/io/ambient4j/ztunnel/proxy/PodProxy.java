@@ -35,6 +35,7 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
     final SocketFactory sockets;
     final HbonePool pool;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<Thread> acceptors = new ArrayList<>();
     private final Set<LiveConnection> live = ConcurrentHashMap.newKeySet();
     private final ReentrantLock liveLock = new ReentrantLock();
     private final Condition liveChanged = liveLock.newCondition();
@@ -94,7 +95,7 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
     }
 
     private void acceptLoop(ServerSocketChannel server, String name, ConnectionTask task) {
-        Thread.ofVirtual().name(name + "-accept-" + pod.name()).start(() -> {
+        acceptors.add(Thread.ofVirtual().name(name + "-accept-" + pod.name()).start(() -> {
             while (server.isOpen()) {
                 SocketChannel c;
                 try {
@@ -115,7 +116,7 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
                     }
                 });
             }
-        });
+        }));
     }
 
     void register(LiveConnection c) {
@@ -162,6 +163,18 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
                 s.close();
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "closing listener: {0}", e.getMessage());
+            }
+        }
+        // A channel closed under a thread blocked in accept is released when that thread leaves accept: wait for
+        // it, so the ports are really closed (and free for a new ztunnel) when this returns.
+        for (Thread t : acceptors) {
+            if (t != Thread.currentThread()) {
+                try {
+                    t.join(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
