@@ -61,7 +61,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Binds all three listeners and starts serving; fails when a port is taken. */
-    public static AdminServer start(Sources sources, Ports ports) {
+    public static AdminServer start(Sources sources, Ports ports) throws AdminServerException {
         Endpoints e = new Endpoints(sources);
         WebServer server = WebServer.builder()
                 .port(ports.readiness())
@@ -81,6 +81,14 @@ public final class AdminServer implements AutoCloseable {
                                 .get("/", e::home))
                 .build()
                 .start();
+        // Helidon logs a failed bind and stops instead of throwing: turn that into a start failure.
+        if (!server.isRunning()) {
+            server.stop();
+            throw new AdminServerException(
+                    AdminServerException.Reason.BIND_FAILED,
+                    "cannot listen on readiness :" + ports.readiness() + ", stats :" + ports.stats()
+                            + " and admin 127.0.0.1:" + ports.admin() + " (a port is in use?)");
+        }
         return new AdminServer(server);
     }
 

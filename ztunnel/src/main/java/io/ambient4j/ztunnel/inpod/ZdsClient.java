@@ -40,7 +40,6 @@ public final class ZdsClient implements AutoCloseable {
     private final Duration retryInterval;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
-    private volatile SeqpacketSocket current;
 
     private ZdsClient(Path socketPath, InpodState state, Duration retryInterval) {
         this.socketPath = socketPath;
@@ -111,12 +110,10 @@ public final class ZdsClient implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 continue;
             }
-            current = socket;
             boolean hadSnapshot = false;
             try {
                 hadSnapshot = serve(socket);
             } finally {
-                current = null;
                 state.disconnected();
                 closeQuietly(socket);
             }
@@ -231,10 +228,8 @@ public final class ZdsClient implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopping.countDown();
-        SeqpacketSocket s = current;
-        if (s != null) {
-            closeQuietly(s);
-        }
+        // The loop notices within one receive poll and closes its own socket: closing it from here could race
+        // a receive on the same descriptor number.
         if (thread.isAlive()) {
             thread.join(Duration.ofSeconds(5));
         }

@@ -65,7 +65,7 @@ class AdminServerTest {
     }
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         inpod = new InpodState(
                 (pod, ns) -> listener(SocketFactory.plain().listen(new java.net.InetSocketAddress("127.0.0.1", 0), 8)),
                 (ns, n) -> "cluster.local",
@@ -193,6 +193,30 @@ class AdminServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("shutdown now\n");
         assertThat(quit.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void C134_aTakenPortFailsTheStart() {
+        for (AdminServer.Ports taken : List.of(
+                new AdminServer.Ports(server.readinessPort(), 0, 0),
+                new AdminServer.Ports(0, server.statsPort(), 0),
+                new AdminServer.Ports(0, 0, server.adminPort()))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminServer.start(
+                            new AdminServer.Sources(
+                                    Config.fromEnv(Map.of()),
+                                    xdsSynced::get,
+                                    inpod::status,
+                                    state::current,
+                                    new TcpMetrics(),
+                                    CertificateSource.NONE,
+                                    "1.28.0",
+                                    quit::countDown),
+                            taken))
+                    .as("%s", taken)
+                    .isInstanceOfSatisfying(
+                            AdminServerException.class,
+                            e -> assertThat(e.reason()).isEqualTo(AdminServerException.Reason.BIND_FAILED));
+        }
     }
 
     @Test
