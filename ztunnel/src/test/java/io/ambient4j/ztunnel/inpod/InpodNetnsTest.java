@@ -205,9 +205,15 @@ class InpodNetnsTest {
     private String call(String message) throws IOException {
         try (SocketChannel c = lab.executor.call(lab.ns(podA), SocketChannel::open)) {
             c.socket().connect(new InetSocketAddress(NetnsLab.ip(11), APP_PORT), 5000);
+            // Reads through the socket adaptor honour SO_TIMEOUT: a lost reply fails the call, not the test run.
             c.socket().setSoTimeout(5000);
-            c.write(ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)));
-            return readLine(c);
+            c.socket().getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+            java.io.InputStream in = c.socket().getInputStream();
+            StringBuilder sb = new StringBuilder();
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                sb.append((char) b);
+            }
+            return sb.toString();
         }
     }
 
