@@ -21,6 +21,13 @@ public final class Relay {
     /** Bytes read per chunk and direction. */
     public static final int CHUNK_SIZE = 16 * 1024;
 
+    /**
+     * A direction starts with a buffer this small and grows it (×8, up to its chunk size) only when a read fills it:
+     * an idle connection is blocked in {@code read} holding its buffer, so a thousand idle tunnels would otherwise
+     * hold a thousand full-size buffers per direction.
+     */
+    static final int INITIAL_BUFFER = 2048;
+
     private static final System.Logger LOG = System.getLogger(Relay.class.getName());
 
     private Relay() {}
@@ -145,7 +152,7 @@ public final class Relay {
 
         @Override
         public void run() {
-            byte[] buffer = new byte[chunk];
+            byte[] buffer = new byte[Math.min(chunk, INITIAL_BUFFER)];
             long count = 0;
             try {
                 int n;
@@ -153,6 +160,9 @@ public final class Relay {
                     to.write(buffer, 0, n);
                     count += n;
                     bytes = count;
+                    if (n == buffer.length && buffer.length < chunk) {
+                        buffer = new byte[(int) Math.min(chunk, buffer.length * 8L)];
+                    }
                 }
                 to.shutdownOutput();
             } catch (IOException e) {
