@@ -92,6 +92,8 @@ public final class ZtunnelBench {
                 "-XX:+UseSerialGC",
                 "-Xms16m",
                 "-Xmx256m",
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30",
                 "-Xss512k",
                 "-XX:ReservedCodeCacheSize=48m",
                 "-XX:MaxMetaspaceSize=96m",
@@ -285,7 +287,7 @@ public final class ZtunnelBench {
                 .append(", Temurin 25, 2 cores shared with other builds (load average ")
                 .append(loadAverage())
                 .append("). Paths end in the same sink on 127.0.2.1: *direct* TCP; *ztunnel*: 127.0.1.1:15001 → "
-                        + "HBONE/mTLS → 127.0.2.1:15008 (one JVM serving both pods, `-XX:+UseSerialGC -Xmx256m`); "
+                        + "HBONE/mTLS → 127.0.2.1:15008 (one JVM serving both pods, `-XX:+UseSerialGC -Xmx256m`, `MALLOC_ARENA_MAX=2`); "
                         + "*stunnel*: stunnel4 client → TLS 1.3 mutual → stunnel4 server. Throughput: ")
                 .append(BULK_BYTES >> 20)
                 .append(" MiB on one connection, median of ")
