@@ -333,6 +333,9 @@ class InpodNetnsTest {
         await().atMost(WAIT).until(() -> ok.get() >= afterStop + 40);
         running.set(false);
         load.join(Duration.ofSeconds(10));
+        System.out.printf(
+                "upgrade overlap: %d connections ok, %d failed (old stopped after %d)%n",
+                ok.get(), failed.get(), afterStop);
 
         assertThat(failed.get())
                 .as("failed connections (first: %s) of %d", firstFailure.get(), ok.get() + failed.get())
