@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-istiod bench-ztunnel
+.PHONY: all build test demo format clean bench-cni bench-istiod bench-ztunnel mesh-up mesh-down conformance
 
 all: build
 
@@ -13,7 +13,7 @@ build:
 
 ## Every module's tests, formatting and static checks. Network-namespace tests need root.
 test:
-	$(MVN) install
+	@rc=0; $(MVN) verify || rc=$$?; python3 scripts/test-summary.py || true; exit $$rc
 
 ## The main job on the embedded default (see README).
 demo: build
@@ -24,6 +24,35 @@ format:
 
 clean:
 	$(MVN) clean
+
+## The local mesh (conformance/README.md). Root only. MANIFESTS=dir applies a folder before components start.
+SCENARIOS ?= conformance/scenarios
+CONFORMANCE_JAVA = $(MVN) -pl conformance exec:exec -Dexec.executable=$(JAVA_HOME)/bin/java \
+	-Dexec.workingdir=$(CURDIR) \
+	-Dexec.args="--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp %classpath $(1)"
+
+# A component joins the mesh once its module has a Main: its runtime classpath goes into A4J_<NAME>_CP.
+component_cp = $(if $(wildcard $(1)/src/main/java/io/ambient4j/$(2)),$(CURDIR)/$(1)/target/classes:$(shell $(MVN) -pl $(1) dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime 2>/dev/null | tail -1),)
+mesh-up conformance: export A4J_ISTIOD_CP = $(call component_cp,istiod,istiod/Main.java)
+mesh-up conformance: export A4J_ZTUNNEL_CP = $(call component_cp,ztunnel,ztunnel/Main.java)
+mesh-up conformance: export A4J_CNI_CP = $(call component_cp,cni,cni/agent/Main.java)
+mesh-up conformance: export A4J_WAYPOINT_CP = $(call component_cp,waypoint,waypoint/Main.java)
+mesh-up conformance: export A4J_CNI_PLUGIN = $(wildcard $(CURDIR)/cni/target/istio-cni)
+
+mesh-up: build
+	MANIFESTS=$(if $(MANIFESTS),$(abspath $(MANIFESTS)),) $(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.MeshUp)
+
+mesh-down:
+	$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.MeshDown)
+
+## Runs every scenario of SCENARIOS (default conformance/scenarios); report in conformance/target/report.md.
+conformance: build
+	SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report.md A4J_LOG_DIR=$(CURDIR)/conformance/target/mesh-logs \
+		$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.Conformance)
+
+## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
+bench-cni:
+	cni/bench-cni.sh $(or $(N),50)
 
 ## istiod ambient index at 10,000 pods / 1,000 services / 500 policies (results: bench/RESULTS.md).
 bench-istiod:

@@ -1,5 +1,7 @@
 package io.ambient4j.cni.agent;
 
+import io.ambient4j.cni.plugin.CniAddEvent;
+import io.ambient4j.cni.plugin.PluginEventServer;
 import io.ambient4j.common.net.Netns;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,20 +10,30 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Enrols and un-enrols the pods of this node as pods and namespaces change (C013, C014): informer
@@ -39,7 +51,14 @@ public final class AmbientPodController implements AutoCloseable {
         Optional<Netns> open(PodView pod) throws IOException;
     }
 
-    private record Work(String namespace, String name, Optional<PodView> deleted, int attempt) {}
+    private record Work(String namespace, String name, Optional<PodView> deleted, int attempt, Optional<Job> job) {
+        Work(String namespace, String name, Optional<PodView> deleted, int attempt) {
+            this(namespace, name, deleted, attempt, Optional.empty());
+        }
+    }
+
+    /** Work run on the worker thread for a caller that waits; the result slot is completed exactly once. */
+    private record Job(Callable<?> action, CompletableFuture<Object> done) {}
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -48,9 +67,11 @@ public final class AmbientPodController implements AutoCloseable {
     private final NetnsResolver resolver;
     private final Duration retryDelay;
     private final boolean reconcileRules;
+    private final CniPodSource cniPods;
+    private final Function<String, Path> netnsPath;
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
-    /** Pods added or adopted in this run; only the worker thread touches it. */
-    private final Set<String> known = new HashSet<>();
+    /** Pods added or adopted in this run, with their IPs; only the worker writes it. */
+    private final Map<String, List<String>> known = new ConcurrentHashMap<>();
     /** Work queued or running; lets start-up wait until the initial pod list has been handled. */
     private final AtomicInteger outstanding = new AtomicInteger();
 
@@ -58,6 +79,7 @@ public final class AmbientPodController implements AutoCloseable {
     private final Condition idle = idleLock.newCondition();
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+    private volatile Consumer<String> podEvents = type -> {};
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Namespace> namespaces;
     private Thread worker;
@@ -70,6 +92,24 @@ public final class AmbientPodController implements AutoCloseable {
             NetnsResolver resolver,
             Duration retryDelay,
             boolean reconcileRules) {
+        this(client, nodeName, policy, dataplane, resolver, retryDelay, reconcileRules, Path::of);
+    }
+
+    /**
+     * {@code netnsPath} maps the netns path the runtime gave the plugin to where this process sees it
+     * (a containerised agent sees the host's {@code /var/run/netns} and {@code /proc} under {@code /host}).
+     */
+    public AmbientPodController(
+            KubernetesClient client,
+            String nodeName,
+            EnrolmentPolicy policy,
+            MeshDataplane dataplane,
+            NetnsResolver resolver,
+            Duration retryDelay,
+            boolean reconcileRules,
+            Function<String, Path> netnsPath) {
+        this.cniPods = new CniPodSource(client);
+        this.netnsPath = netnsPath;
         this.reconcileRules = reconcileRules;
         this.client = client;
         this.nodeName = nodeName;
@@ -77,6 +117,11 @@ public final class AmbientPodController implements AutoCloseable {
         this.dataplane = dataplane;
         this.resolver = resolver;
         this.retryDelay = retryDelay;
+    }
+
+    /** Counts pod watch events by type ({@code add}, {@code update}, {@code delete}); set before start(). */
+    public void countPodEvents(Consumer<String> counter) {
+        this.podEvents = counter;
     }
 
     /** Starts both informers and the worker. */
@@ -103,16 +148,19 @@ public final class AmbientPodController implements AutoCloseable {
         pods = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
+                podEvents.accept("add");
                 enqueue(pod);
             }
 
             @Override
             public void onUpdate(Pod oldPod, Pod pod) {
+                podEvents.accept("update");
                 enqueue(pod);
             }
 
             @Override
             public void onDelete(Pod pod, boolean unknownFinalState) {
+                podEvents.accept("delete");
                 if (onThisNode(pod)) {
                     submit(new Work(
                             pod.getMetadata().getNamespace(),
@@ -173,6 +221,17 @@ public final class AmbientPodController implements AutoCloseable {
         }
     }
 
+    /** The IPs of every pod this agent has in the mesh; consistent when called from {@link #onWorker}. */
+    public Set<InetAddress> meshedIps() {
+        Set<InetAddress> ips = new HashSet<>();
+        for (List<String> podIps : known.values()) {
+            for (String ip : podIps) {
+                ips.add(InetAddress.ofLiteral(ip));
+            }
+        }
+        return Set.copyOf(ips);
+    }
+
     private void enqueueNamespace(String namespace) {
         if (pods == null) {
             return;
@@ -191,6 +250,17 @@ public final class AmbientPodController implements AutoCloseable {
                 w = queue.take();
             } catch (InterruptedException e) {
                 return;
+            }
+            if (w.job().isPresent()) {
+                Job job = w.job().get();
+                try {
+                    job.done().complete(job.action().call());
+                } catch (Exception e) {
+                    job.done().completeExceptionally(e);
+                } finally {
+                    finished();
+                }
+                continue;
             }
             try {
                 boolean done = process(w);
@@ -221,6 +291,81 @@ public final class AmbientPodController implements AutoCloseable {
         retries.schedule(() -> submit(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Answers a plugin add event (the CNI ADD of a new sandbox) once the pod is captured, or at once when
+     * the pod is not ambient. Runs on the worker like every other change, so the set of known pods keeps a
+     * single writer and an informer event for the same pod is handled strictly before or after it.
+     * Blocks until the worker has answered or {@code timeout} passed (then the plugin fails the ADD and
+     * the runtime retries; the worker still finishes the work).
+     */
+    public PluginEventServer.Reply handleCniAdd(CniAddEvent event, Duration timeout) {
+        try {
+            return onWorker(() -> processCniAdd(event), timeout);
+        } catch (TimeoutException e) {
+            return new PluginEventServer.Reply(503, "pod not captured within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PluginEventServer.Reply(503, "interrupted");
+        } catch (ExecutionException e) {
+            return new PluginEventServer.Reply(500, "internal error: " + e.getCause());
+        }
+    }
+
+    /**
+     * Runs {@code action} on the worker, between two pieces of pod work, and waits for its result: how
+     * anything outside the worker reads or changes what the worker owns (the set of meshed pods).
+     */
+    public <T> T onWorker(Callable<T> action, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        submit(new Work("", "", Optional.empty(), 1, Optional.of(new Job(action, done))));
+        @SuppressWarnings("unchecked")
+        T result = (T) done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private PluginEventServer.Reply processCniAdd(CniAddEvent event) {
+        String who = event.podNamespace() + "/" + event.podName();
+        Optional<Pod> pod = Optional.ofNullable(pods.getStore().getByKey(who))
+                .or(() -> cniPods.pod(event.podNamespace(), event.podName()));
+        if (pod.isEmpty()) {
+            return new PluginEventServer.Reply(500, "pod " + who + " not found");
+        }
+        Map<String, String> nsLabels = Optional.ofNullable(namespaces.getStore().getByKey(event.podNamespace()))
+                .or(() -> cniPods.namespace(event.podNamespace()))
+                .map(ns -> ns.getMetadata().getLabels())
+                .orElse(Map.of());
+        PodView fromApi = PodViews.from(pod.get());
+        // The pod's status has no IP yet during its sandbox's ADD: the plugin's prevResult is the truth.
+        PodView view = event.ips().isEmpty() ? fromApi : fromApi.withIps(event.ips());
+        EnrolmentPolicy.Decision decision = policy.decide(view, nsLabels == null ? Map.of() : nsLabels);
+        if (!decision.ambient()) {
+            return PluginEventServer.Reply.ok("not ambient: " + decision.reason());
+        }
+        if (known.containsKey(view.uid())) {
+            return PluginEventServer.Reply.ok("already captured");
+        }
+        Netns netns;
+        try {
+            netns = Netns.open(netnsPath.apply(event.netns()));
+        } catch (IOException | RuntimeException e) {
+            return new PluginEventServer.Reply(500, "cannot open netns " + event.netns() + ": " + e.getMessage());
+        }
+        try {
+            MeshDataplane.AddResult r = dataplane.addPodToMesh(view, netns, serviceAccount(pod.get()));
+            if (r.event() == AnnotationMachine.Event.ADD_SUCCEEDED) {
+                known.put(view.uid(), view.ips());
+                return PluginEventServer.Reply.ok("captured");
+            }
+            return new PluginEventServer.Reply(
+                    500,
+                    "pod " + who + " not captured: "
+                            + r.error().orElse(r.event().toString()));
+        } catch (IOException e) {
+            return new PluginEventServer.Reply(500, "pod " + who + " not captured: " + e.getMessage());
+        }
+    }
+
     /** One decision and its action; false when the work must be retried. */
     private boolean process(Work w) throws IOException {
         if (w.deleted().isPresent()) {
@@ -241,7 +386,11 @@ public final class AmbientPodController implements AutoCloseable {
                 ? Map.of()
                 : ns.getMetadata().getLabels();
         EnrolmentPolicy.Decision decision = policy.decide(view, nsLabels);
-        MeshAction action = MeshAction.plan(decision, view, known.contains(view.uid()));
+        MeshAction action = MeshAction.plan(decision, view, known.containsKey(view.uid()));
+        if (action == MeshAction.ADD && known.containsKey(view.uid())) {
+            // Captured by a plugin add event moments ago; this informer copy predates its annotation.
+            action = MeshAction.NOTHING;
+        }
         LOG.log(Level.DEBUG, "pod {0}/{1}: {2} -> {3}", w.namespace(), w.name(), decision, action);
         switch (action) {
             case ADD -> {
@@ -254,13 +403,13 @@ public final class AmbientPodController implements AutoCloseable {
                                 .event()
                         == AnnotationMachine.Event.ADD_SUCCEEDED;
                 if (added) {
-                    known.add(view.uid());
+                    known.put(view.uid(), view.ips());
                 }
                 return added;
             }
             case ADOPT -> {
                 dataplane.adoptEnrolledPod(view, resolver.open(view), serviceAccount(pod), reconcileRules);
-                known.add(view.uid());
+                known.put(view.uid(), view.ips());
                 return true;
             }
             case REMOVE -> {

@@ -19,7 +19,7 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                agent.close();
+                agent.shutdown(client, config.systemNamespace());
                 client.close();
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "shutdown: {0}", e.getMessage());

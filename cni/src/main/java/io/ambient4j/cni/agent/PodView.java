@@ -27,6 +27,11 @@ public record PodView(
         ips = List.copyOf(ips);
     }
 
+    /** The same pod with {@code newIps} (the CNI result's addresses, known before the pod status has them). */
+    public PodView withIps(List<String> newIps) {
+        return new PodView(uid, name, namespace, labels, annotations, hostNetwork, phase, newIps);
+    }
+
     /** Succeeded or Failed: a finished Job pod keeps existing but must leave the mesh. */
     public boolean terminal() {
         return phase.equals("Succeeded") || phase.equals("Failed");

@@ -1,5 +1,6 @@
 package io.ambient4j.cni.netns;
 
+import io.ambient4j.cni.rules.IptablesVariant;
 import io.ambient4j.common.net.Netns;
 import io.ambient4j.common.net.NetnsExecutor;
 import java.io.IOException;
@@ -41,10 +42,25 @@ public final class CommandRunner {
 
     private final NetnsExecutor executor;
     private final Duration timeout;
+    private final IptablesVariant iptables;
 
     public CommandRunner(NetnsExecutor executor, Duration timeout) {
+        this(executor, timeout, IptablesVariant.PLAIN);
+    }
+
+    private CommandRunner(NetnsExecutor executor, Duration timeout, IptablesVariant iptables) {
         this.executor = executor;
         this.timeout = timeout;
+        this.iptables = iptables;
+    }
+
+    /** The same runner, running iptables tools of {@code variant} (detected once on the host). */
+    public CommandRunner withIptables(IptablesVariant variant) {
+        return new CommandRunner(executor, timeout, variant);
+    }
+
+    public IptablesVariant iptables() {
+        return iptables;
     }
 
     /** The executor whose thread starts the commands. */
@@ -53,7 +69,8 @@ public final class CommandRunner {
     }
 
     /** Runs {@code command} in {@code netns}, feeding {@code stdin} when not null. */
-    public Result run(Netns netns, List<String> command, String stdin) throws IOException {
+    public Result run(Netns netns, List<String> generic, String stdin) throws IOException {
+        List<String> command = iptables.rewrite(generic);
         String name = String.join(" ", command);
         Process process = executor.call(netns, () -> new ProcessBuilder(command).start());
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {

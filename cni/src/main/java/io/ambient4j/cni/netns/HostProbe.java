@@ -81,6 +81,29 @@ public final class HostProbe {
         runner.check(node, HostProbeRules.ipsetDel(family, ip));
     }
 
+    /** The pod IPs currently in the probe set. */
+    public List<InetAddress> members(IpFamily family) throws IOException {
+        List<String> ips = backend == Backend.NFTABLES
+                ? HostProbeRules.parseNftMembers(
+                        runner.check(node, HostProbeRules.nftListSet(family)).stdout())
+                : HostProbeRules.parseIpsetMembers(
+                        runner.check(node, HostProbeRules.ipsetSave(family)).stdout(), family);
+        return ips.stream().map(InetAddress::ofLiteral).toList();
+    }
+
+    /**
+     * Removes every member not in {@code keep}: entries of pods that left while no agent was running (upstream
+     * resyncs its host ipsets from the pod snapshot at start-up). Returns what was removed.
+     */
+    public List<InetAddress> prune(IpFamily family, java.util.Set<InetAddress> keep) throws IOException {
+        List<InetAddress> stale =
+                members(family).stream().filter(ip -> !keep.contains(ip)).toList();
+        for (InetAddress ip : stale) {
+            removePod(family, ip);
+        }
+        return stale;
+    }
+
     /** The Istio-owned host state (iptables form). */
     public IptablesState state(IpFamily family) throws IOException {
         String save =

@@ -120,4 +120,39 @@ public final class HostProbeRules {
                     RuleException.Reason.BAD_ADDRESS, ip.getHostAddress() + " is not an " + family + " address");
         }
     }
+
+    /** {@code ipset save <set>}: lists the set with its members. */
+    public static List<String> ipsetSave(IpFamily family) {
+        return List.of("ipset", "save", family.probeSet());
+    }
+
+    /** The member addresses in {@code ipset save} output ({@code add <set> <ip> [comment ...]} lines). */
+    public static List<String> parseIpsetMembers(String save, IpFamily family) {
+        List<String> ips = new java.util.ArrayList<>();
+        for (String line : save.split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length >= 3 && f[0].equals("add") && f[1].equals(family.probeSet())) {
+                ips.add(f[2]);
+            }
+        }
+        return List.copyOf(ips);
+    }
+
+    /** {@code nft list set} for the probe set. */
+    public static List<String> nftListSet(IpFamily family) {
+        return List.of("nft", "list", "set", "inet", NFT_NAT, family.probeSet());
+    }
+
+    /** The member addresses in {@code nft list set} output ({@code elements = { a, b }}, possibly wrapped). */
+    public static List<String> parseNftMembers(String listing) {
+        int at = listing.indexOf("elements = {");
+        if (at < 0) {
+            return List.of();
+        }
+        int end = listing.indexOf('}', at);
+        String body = listing.substring(at + "elements = {".length(), end < 0 ? listing.length() : end);
+        return java.util.Arrays.stream(body.split("[,\\s]+"))
+                .filter(t -> !t.isEmpty())
+                .toList();
+    }
 }

@@ -59,4 +59,47 @@ class AgentConfigTest {
                 .satisfies(e -> assertThat(((AgentConfigException) e).reason())
                         .isEqualTo(AgentConfigException.Reason.NOT_A_NUMBER));
     }
+
+    @Test
+    void C032_installSettingsFromTheConfigMap() {
+        AgentConfig d = AgentConfig.fromEnv(Map.of("NODE_NAME", "n1"));
+        assertThat(d.install().mountedConfDir()).isEqualTo(Path.of("/host/etc/cni/net.d"));
+        assertThat(d.install().mountedBinDir()).isEqualTo(Path.of("/host/opt/cni/bin"));
+        assertThat(d.install().chained()).isTrue();
+        assertThat(d.install().istioOwned()).isFalse();
+        assertThat(d.install().istioOwnedFileName()).isEqualTo("02-istio-cni.conflist");
+        assertThat(d.install().hostRunDir()).isEqualTo(Path.of("/var/run/istio-cni"));
+        assertThat(d.pluginEventSocket()).isEqualTo(Path.of("/var/run/istio-cni/pluginevent.sock"));
+        assertThat(d.metricsPort()).isEqualTo(15014);
+        assertThat(d.install().excludeNamespaces()).containsExactly("kube-system");
+
+        AgentConfig c = AgentConfig.fromEnv(Map.of(
+                "NODE_NAME", "n1",
+                "CNI_CONF_NAME", "10-calico.conflist",
+                "CHAINED_CNI_PLUGIN", "false",
+                "ISTIO_OWNED_CNI_CONFIG", "true",
+                "ISTIO_OWNED_CNI_CONF_FILENAME", "01-mine.conflist",
+                "CNI_AGENT_RUN_DIR", "/run/a4j",
+                "MONITORING_PORT", "9999",
+                "EXCLUDE_NAMESPACES", "b,a"));
+        assertThat(c.install().confName()).contains("10-calico.conflist");
+        assertThat(c.install().chained()).isFalse();
+        assertThat(c.install().istioOwned()).isTrue();
+        assertThat(c.install().istioOwnedFileName()).isEqualTo("01-mine.conflist");
+        assertThat(c.pluginEventSocket()).isEqualTo(Path.of("/run/a4j/pluginevent.sock"));
+        assertThat(c.metricsPort()).isEqualTo(9999);
+        assertThat(c.install().excludeNamespaces()).containsExactly("a", "b");
+        assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("NODE_NAME", "n", "CHAINED_CNI_PLUGIN", "maybe")))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("CHAINED_CNI_PLUGIN");
+    }
+
+    @Test
+    void netnsPathsFromTheRuntimeAreFoundUnderTheHostMount() {
+        assertThat(AgentConfig.mapNetnsPath("/host", "/var/run/netns/cni-1"))
+                .isEqualTo(Path.of("/host/var/run/netns/cni-1"));
+        assertThat(AgentConfig.mapNetnsPath("/host", "/proc/4242/ns/net")).isEqualTo(Path.of("/host/proc/4242/ns/net"));
+        assertThat(AgentConfig.mapNetnsPath("/host", "/host/proc/1/ns/net")).isEqualTo(Path.of("/host/proc/1/ns/net"));
+        assertThat(AgentConfig.mapNetnsPath("", "/var/run/netns/cni-1")).isEqualTo(Path.of("/var/run/netns/cni-1"));
+    }
 }

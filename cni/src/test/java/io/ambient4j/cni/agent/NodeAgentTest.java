@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,25 +88,9 @@ class NodeAgentTest {
                 "0::/kubepods/besteffort/pod" + pod.getMetadata().getUid() + "/c0\n");
         Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
 
-        Map<String, String> env = new HashMap<>();
-        env.put("NODE_NAME", "node1");
-        env.put("AMBIENT_IPV6", "false");
-        env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
-        env.put("AMBIENT4J_HEALTH_PORT", "0");
+        Map<String, String> env = AgentTestEnv.of(dir);
         AgentConfig base = AgentConfig.fromEnv(env);
-        AgentConfig config = new AgentConfig(
-                base.nodeName(),
-                base.systemNamespace(),
-                base.dnsCapture(),
-                base.ipv6(),
-                base.reconcileOnStartup(),
-                base.nativeNftables(),
-                base.excludedNamespaces(),
-                base.zdsSocket(),
-                Path.of("/var/run/netns", lab.node),
-                proc,
-                base.healthPort(),
-                base.kubeletUid());
+        AgentConfig config = base.withHost(Path.of("/var/run/netns", lab.node), proc);
 
         agent = NodeAgent.start(config, client, new KubePodAnnotator(client, false));
         assertThat(lab.in(lab.node, "iptables-save", "-t", "nat")).contains("-A POSTROUTING -j ISTIO_POSTRT");
@@ -165,7 +149,13 @@ class NodeAgentTest {
                 "0::/kubepods/pod" + web.getMetadata().getUid() + "/c\n");
         Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
 
+        // A pod that left while no agent ran still has its probe entry: start-up must prune it.
+        lab.in(lab.node, "ipset", "create", "istio-inpod-probes-v4", "hash:ip", "family", "inet", "comment");
+        lab.in(lab.node, "ipset", "add", "istio-inpod-probes-v4", NetnsLab.ip(99), "comment", "gone-uid");
         agent = NodeAgent.start(config(proc), client, new KubePodAnnotator(client, false));
+        assertThat(lab.in(lab.node, "ipset", "list", "istio-inpod-probes-v4"))
+                .as("stale entry pruned at start-up")
+                .doesNotContain(NetnsLab.ip(99));
         assertThat(lab.in(podNs, "iptables-save"))
                 .as("rules reconciled on start-up")
                 .contains("ISTIO_PRERT");
@@ -206,25 +196,9 @@ class NodeAgentTest {
                 .build();
     }
 
-    private AgentConfig config(Path proc) {
-        Map<String, String> env = new HashMap<>();
-        env.put("NODE_NAME", "node1");
-        env.put("AMBIENT_IPV6", "false");
-        env.put("AMBIENT4J_ZDS_SOCKET", dir.resolve("ztunnel.sock").toString());
-        env.put("AMBIENT4J_HEALTH_PORT", "0");
+    private AgentConfig config(Path proc) throws IOException {
+        Map<String, String> env = AgentTestEnv.of(dir);
         AgentConfig base = AgentConfig.fromEnv(env);
-        return new AgentConfig(
-                base.nodeName(),
-                base.systemNamespace(),
-                base.dnsCapture(),
-                base.ipv6(),
-                base.reconcileOnStartup(),
-                base.nativeNftables(),
-                base.excludedNamespaces(),
-                base.zdsSocket(),
-                Path.of("/var/run/netns", lab.node),
-                proc,
-                base.healthPort(),
-                base.kubeletUid());
+        return base.withHost(Path.of("/var/run/netns", lab.node), proc);
     }
 }

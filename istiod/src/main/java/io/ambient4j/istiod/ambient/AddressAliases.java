@@ -70,13 +70,25 @@ final class AddressAliases implements OutputTable.Listener {
         return out;
     }
 
+    /** The aliases published with a resource body (none for anything but an Address). */
+    static List<String> of(Message body) {
+        return body instanceof Address a ? aliases(a) : List.of();
+    }
+
     /** Resource names for an alias; a Service VIP also yields the Service's member workloads. */
     Set<String> lookup(String alias) {
         Set<String> out = new TreeSet<>();
         for (String name : byAlias.getOrDefault(alias, Set.of())) {
-            out.add(name);
-            out.addAll(membersByService.getOrDefault(name, Set.of()));
+            out.addAll(withMembers(name));
         }
+        return out;
+    }
+
+    /** A resource name plus, when it names a Service, the Service's member workloads. */
+    Set<String> withMembers(String name) {
+        Set<String> out = new TreeSet<>();
+        out.add(name);
+        out.addAll(membersByService.getOrDefault(name, Set.of()));
         return out;
     }
 }

@@ -12,6 +12,7 @@ import io.ambient4j.api.workload.Locality;
 import io.ambient4j.api.workload.Workload;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
 import io.ambient4j.istiod.kube.crd.Gateway;
+import io.ambient4j.istiod.kube.crd.GatewayClass;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
@@ -53,6 +54,7 @@ public final class AmbientIndex implements ResourceSource {
 
     private final MeshSettings mesh;
     private final StatusSink statusSink;
+    private final BindingReporter bindings;
     private final List<Consumer<ResourceDelta>> listeners = new CopyOnWriteArrayList<>();
 
     private final IndexState state = new IndexState();
@@ -60,6 +62,13 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, Map<String, ServiceInfo>> infosByHost = new HashMap<>();
 
     private final Set<String> dirtyHosts = new HashSet<>();
+    private final VipAllocator.Table vips = new VipAllocator.Table();
+    /** AuthorizationPolicies whose content did not parse: withdrawn, with this status. */
+    private final Map<String, PolicyStatus> invalidPolicies = new HashMap<>();
+
+    /** Status reason for a custom resource that did not parse (same as the kube layer's exception). */
+    public static final String MALFORMED_REASON = "MalformedResource";
+
     private final WorkloadAssembler assembler;
     // aliases of the shared state, read and written only by the writer thread
     private final Map<String, Namespace> namespaces = state.namespaces;
@@ -73,6 +82,7 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, WorkloadEntry> workloadEntries = state.workloadEntries;
     private final Map<String, Set<String>> workloadEntriesByNs = state.workloadEntriesByNs;
     private final Map<String, Gateway> gateways = state.gateways;
+    private final Map<String, Map<String, String>> gatewayClassLabels = state.gatewayClassLabels;
     private final Map<String, Set<String>> slicePods = state.slicePods;
     private final Map<String, String> sliceService = state.sliceService;
     private final Map<String, Set<String>> slicesByPod = state.slicesByPod;
@@ -82,16 +92,13 @@ public final class AmbientIndex implements ResourceSource {
     private final Map<String, Set<String>> peerAuthsByNs = state.peerAuthsByNs;
     private final Map<String, Waypoint> waypoints = state.waypoints;
     private final Map<String, List<ServiceInfo>> serviceInfosBySource = state.serviceInfosBySource;
-    private final Map<String, Map<String, ServiceInfo>> serviceInfosByNs = state.serviceInfosByNs;
-    private final Map<String, Map<String, AuthorizationConverter.Converted>> selectorPoliciesByNs =
-            state.selectorPoliciesByNs;
 
     private final Map<String, PolicyStatus> lastStatus = new ConcurrentHashMap<>();
     private final Map<String, String> errors = new ConcurrentSkipListMap<>();
 
     // ---- outputs
     private final AddressAliases aliases = new AddressAliases();
-    private final OutputTable addresses = new OutputTable(aliases);
+    private final OutputTable addresses = new OutputTable(aliases, AddressAliases::of);
     private final OutputTable authorizations = new OutputTable();
 
     // ---- per-batch dirty sets
@@ -107,6 +114,7 @@ public final class AmbientIndex implements ResourceSource {
     public AmbientIndex(MeshSettings mesh, StatusSink statusSink) {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.statusSink = Objects.requireNonNull(statusSink, "statusSink");
+        this.bindings = new BindingReporter(statusSink);
         this.assembler = new WorkloadAssembler(state, mesh);
     }
 
@@ -137,6 +145,23 @@ public final class AmbientIndex implements ResourceSource {
         return aliases.lookup(alias);
     }
 
+    /**
+     * On-demand resolution as upstream's address lookup does it: a Workload uid stands for itself, a
+     * Service name ({@code ns/hostname}) for the Service and its current member workloads, anything else is
+     * tried as an alias ({@link #lookup}). Authorization names stand for themselves.
+     */
+    @Override
+    public Set<String> resolve(String typeUrl, String name) {
+        if (!TypeUrls.ADDRESS.equals(typeUrl)) {
+            return ResourceSource.super.resolve(typeUrl, name);
+        }
+        XdsResource r = addresses.get(name);
+        if (r == null) {
+            return lookup(name);
+        }
+        return aliases.withMembers(name);
+    }
+
     /** Translation errors by object ({@code Kind/ns/name} → message), for the debug dump. */
     public Map<String, String> errors() {
         return Map.copyOf(errors);
@@ -148,7 +173,7 @@ public final class AmbientIndex implements ResourceSource {
             try {
                 ingest(e);
             } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring event for " + describe(e.object()) + ": " + ex, ex);
+                failed(describe(e.object()), ex);
             }
         }
         recompute();
@@ -247,16 +272,21 @@ public final class AmbientIndex implements ResourceSource {
             }
             case Pod p -> {
                 Pod old = pods.get(k);
+                if (old != null) {
+                    state.podsByLabel.remove(ns, k, old.getMetadata().getLabels());
+                }
+                if (!del) {
+                    state.podsByLabel.add(ns, k, p.getMetadata().getLabels());
+                }
                 put(pods, k, p, del);
                 index(podsByNs, ns, k, del);
-                String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
-                if (old != null
-                        && old.getSpec() != null
-                        && !Objects.equals(old.getSpec().getNodeName(), node)) {
-                    index(podsByNode, old.getSpec().getNodeName(), k, true);
+                dirtyPods.add(k);
+                String node = nodeOf(p);
+                String oldNode = old == null ? null : nodeOf(old);
+                if (old != null && !Objects.equals(oldNode, node)) {
+                    index(podsByNode, oldNode, k, true);
                 }
                 index(podsByNode, node, k, del);
-                dirtyPods.add(k);
                 String gw = gatewayInstanceOf(p);
                 String oldGw = old == null ? null : gatewayInstanceOf(old);
                 if (gw != null) {
@@ -286,8 +316,30 @@ public final class AmbientIndex implements ResourceSource {
                 put(gateways, k, g, del);
                 dirtyGateways.add(k);
             }
+            case GatewayClass gc -> {
+                String name = gc.getMetadata().getName();
+                Map<String, String> labels =
+                        del ? null : Selectors.orEmpty(gc.getMetadata().getLabels());
+                if (!Objects.equals(labels, gatewayClassLabels.get(name))) {
+                    put(gatewayClassLabels, name, labels, del);
+                    // Every Gateway of the class may change its default traffic type.
+                    for (var g : gateways.entrySet()) {
+                        if (g.getValue().getSpec() != null
+                                && name.equals(g.getValue().getSpec().gatewayClassName)) {
+                            dirtyGateways.add(g.getKey());
+                        }
+                    }
+                }
+            }
             case AuthorizationPolicy ap -> {
                 put(authzPolicies, k, ap, del);
+                if (e.invalid() != null) {
+                    Long gen = ap.getMetadata().getGeneration();
+                    invalidPolicies.put(
+                            k, new PolicyStatus(false, MALFORMED_REASON, e.invalid(), gen == null ? 0 : gen));
+                } else {
+                    invalidPolicies.remove(k);
+                }
                 dirtyPolicies.add(k);
             }
             case PeerAuthentication pa -> {
@@ -338,6 +390,15 @@ public final class AmbientIndex implements ResourceSource {
         dirtyPods.addAll(next);
     }
 
+    /** The pod's node, or null (also when the object cannot be read: it then fails alone, later). */
+    private static String nodeOf(Pod p) {
+        try {
+            return p.getSpec() == null ? null : p.getSpec().getNodeName();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static String gatewayInstanceOf(Pod p) {
         return Selectors.orEmpty(p.getMetadata().getLabels()).get(Labels.GATEWAY_NAME);
     }
@@ -371,7 +432,11 @@ public final class AmbientIndex implements ResourceSource {
                         sas.add(p.getSpec().getServiceAccountName());
                     }
                 }
-                next = Waypoints.fromGateway(g, sas.stream().distinct().toList(), mesh.network())
+                String className = g.getSpec() == null ? null : g.getSpec().gatewayClassName;
+                Map<String, String> classLabels =
+                        className == null ? Map.of() : gatewayClassLabels.getOrDefault(className, Map.of());
+                next = Waypoints.fromGateway(
+                                g, classLabels, sas.stream().distinct().toList(), mesh.network())
                         .orElse(null);
             }
             Waypoint prev = next == null ? waypoints.remove(k) : waypoints.put(k, next);
@@ -447,6 +512,71 @@ public final class AmbientIndex implements ResourceSource {
         authorizations.replace(source, Map.of(w.namespace() + "/" + a.getName(), a));
     }
 
+    /** Writes {@code istio.io/WaypointBound} for a WorkloadEntry when it changed. */
+    private void reportWorkloadEntryBinding(String k, WorkloadEntry we) {
+        String ns = k.substring(0, k.indexOf('/'));
+        String name = k.substring(k.indexOf('/') + 1);
+        if (we == null || we.getSpec() == null) {
+            bindings.forget(BindingStatus.Target.WORKLOAD_ENTRY, ns, name);
+            return;
+        }
+        var meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(we.getMetadata())
+                .withLabels(WorkloadAssembler.workloadEntryLabels(we))
+                .build();
+        bindings.report(
+                BindingStatus.Target.WORKLOAD_ENTRY,
+                ns,
+                name,
+                Waypoints.workloadCondition(meta, nsLabels(ns), waypoints),
+                carriesBindingCondition(we.getStatus()));
+    }
+
+    /** Writes {@code istio.io/WaypointBound} for a Service or ServiceEntry when it changed. */
+    private void reportServiceBinding(String kind, String k, String ns) {
+        String name = k.substring(k.indexOf('/') + 1);
+        Map<String, String> nsLabels = nsLabels(ns);
+        if (kind.equals("Service")) {
+            Service s = services.get(k);
+            if (s == null) {
+                bindings.forget(BindingStatus.Target.SERVICE, ns, name);
+                return;
+            }
+            boolean carries = s.getStatus() != null
+                    && s.getStatus().getConditions() != null
+                    && s.getStatus().getConditions().stream()
+                            .anyMatch(c -> BindingStatus.CONDITION_TYPE.equals(c.getType()));
+            bindings.report(
+                    BindingStatus.Target.SERVICE,
+                    ns,
+                    name,
+                    Waypoints.serviceCondition(s.getMetadata(), nsLabels, waypoints),
+                    carries);
+        } else {
+            ServiceEntry se = serviceEntries.get(k);
+            if (se == null) {
+                bindings.forget(BindingStatus.Target.SERVICE_ENTRY, ns, name);
+                return;
+            }
+            bindings.report(
+                    BindingStatus.Target.SERVICE_ENTRY,
+                    ns,
+                    name,
+                    Waypoints.serviceCondition(se.getMetadata(), nsLabels, waypoints),
+                    carriesBindingCondition(se.getStatus()));
+        }
+    }
+
+    private static boolean carriesBindingCondition(io.ambient4j.istiod.kube.crd.IstioStatus status) {
+        return status != null
+                && status.conditions != null
+                && status.conditions.stream().anyMatch(c -> BindingStatus.CONDITION_TYPE.equals(c.type));
+    }
+
+    private Map<String, String> nsLabels(String ns) {
+        Namespace n = namespaces.get(ns);
+        return n == null ? Map.of() : Selectors.orEmpty(n.getMetadata().getLabels());
+    }
+
     private void recomputeServices() {
         for (String source : dirtyServiceSources) {
             List<ServiceInfo> next;
@@ -465,26 +595,29 @@ public final class AmbientIndex implements ResourceSource {
                     ServiceEntry se = serviceEntries.get(k);
                     next = se == null
                             ? List.of()
-                            : ServiceTranslator.fromServiceEntry(se, namespaces.get(ns), waypoints, mesh);
+                            : ServiceTranslator.fromServiceEntry(se, namespaces.get(ns), waypoints, mesh, vips);
+                    Set<String> keep = new HashSet<>();
+                    next.forEach(si -> keep.add(k + "/" + si.service().getHostname()));
+                    vips.retainOnly(k + "/", keep);
                 }
                 errors.remove(source);
             } catch (TranslationException ex) {
                 errors.put(source, ex.reason() + ": " + ex.getMessage());
                 LOG.log(System.Logger.Level.WARNING, ex.getMessage());
                 next = List.of();
+            } catch (RuntimeException ex) {
+                next = List.of();
+                failed(source, ex);
             }
+            reportServiceBinding(kind, k, ns);
             List<ServiceInfo> prev = next.isEmpty()
                     ? Objects.requireNonNullElse(serviceInfosBySource.remove(source), List.of())
                     : Objects.requireNonNullElse(serviceInfosBySource.put(source, next), List.of());
-            Map<String, ServiceInfo> byNs = serviceInfosByNs.computeIfAbsent(ns, x -> new HashMap<>());
             for (ServiceInfo si : prev) {
-                byNs.remove(source + "|" + si.service().getHostname());
+                state.servicesBySelector.remove(ns, source + "|" + si.service().getHostname());
             }
             for (ServiceInfo si : next) {
-                byNs.put(source + "|" + si.service().getHostname(), si);
-            }
-            if (byNs.isEmpty()) {
-                serviceInfosByNs.remove(ns);
+                state.servicesBySelector.put(ns, source + "|" + si.service().getHostname(), si.selector(), si);
             }
             for (ServiceInfo si : prev) {
                 dirtyHosts.add(si.service().getHostname());
@@ -552,11 +685,7 @@ public final class AmbientIndex implements ResourceSource {
                 }
                 continue;
             }
-            for (String pk : podsByNs.getOrDefault(ns, Set.of())) {
-                if (Selectors.subsetOf(si.selector(), pods.get(pk).getMetadata().getLabels())) {
-                    dirtyPods.add(pk);
-                }
-            }
+            markPodsSelected(ns, si.selector());
             for (String wk : workloadEntriesByNs.getOrDefault(ns, Set.of())) {
                 if (Selectors.subsetOf(si.selector(), WorkloadAssembler.workloadEntryLabels(workloadEntries.get(wk)))) {
                     dirtyWorkloadEntries.add(wk);
@@ -619,7 +748,18 @@ public final class AmbientIndex implements ResourceSource {
             String ns = k.substring(0, k.indexOf('/'));
             String name = k.substring(k.indexOf('/') + 1);
             AuthorizationPolicy ap = authzPolicies.get(k);
-            AuthorizationConverter.Converted next = ap == null ? null : AuthorizationConverter.convert(ap, mesh);
+            AuthorizationConverter.Converted next;
+            try {
+                next = ap == null ? null : AuthorizationConverter.convert(ap, mesh);
+                errors.remove("AuthorizationPolicy/" + k);
+            } catch (RuntimeException ex) {
+                failed("AuthorizationPolicy/" + k, ex);
+                next = new AuthorizationConverter.Converted(
+                        null,
+                        new AuthorizationConverter.Message(
+                                PolicyStatus.REASON_UNSUPPORTED, "policy could not be translated: " + ex),
+                        Map.of());
+            }
             AuthorizationConverter.Converted prev =
                     next == null ? state.convertedPolicies.remove(k) : state.convertedPolicies.put(k, next);
             boolean prevAttached = prev != null
@@ -628,15 +768,10 @@ public final class AmbientIndex implements ResourceSource {
             boolean nextAttached = next != null
                     && next.authorization() != null
                     && !next.selector().isEmpty();
-            Map<String, AuthorizationConverter.Converted> byNs =
-                    selectorPoliciesByNs.computeIfAbsent(ns, x -> new HashMap<>());
             if (nextAttached) {
-                byNs.put(k, next);
+                state.policiesBySelector.put(ns, k, next.selector(), next);
             } else {
-                byNs.remove(k);
-            }
-            if (byNs.isEmpty()) {
-                selectorPoliciesByNs.remove(ns);
+                state.policiesBySelector.remove(ns, k);
             }
             if (prevAttached != nextAttached
                     || (prevAttached && !prev.selector().equals(next.selector()))) {
@@ -651,7 +786,7 @@ public final class AmbientIndex implements ResourceSource {
                     "AuthorizationPolicy/" + k,
                     next == null || next.authorization() == null ? Map.of() : Map.of(k, next.authorization()));
             PolicyStatus status = next == null
-                    ? null
+                    ? invalidPolicies.get(k)
                     : next.condition(
                             ap.getMetadata().getGeneration() == null
                                     ? 0
@@ -662,7 +797,7 @@ public final class AmbientIndex implements ResourceSource {
                 } else {
                     lastStatus.put(k, status);
                 }
-                if (ap != null) {
+                if (ap != null || invalidPolicies.containsKey(k)) {
                     statusSink.policyStatus(ns, name, status);
                 }
             }
@@ -672,10 +807,8 @@ public final class AmbientIndex implements ResourceSource {
 
     private void markSelectedByPolicy(String ns, Map<String, String> selector) {
         if (ns.equals(mesh.rootNamespace())) {
-            for (var e : pods.entrySet()) {
-                if (Selectors.subsetOf(selector, e.getValue().getMetadata().getLabels())) {
-                    dirtyPods.add(e.getKey());
-                }
+            for (String podNs : state.podsByLabel.namespaces()) {
+                markPodsSelected(podNs, selector);
             }
             for (var e : workloadEntries.entrySet()) {
                 if (Selectors.subsetOf(selector, WorkloadAssembler.workloadEntryLabels(e.getValue()))) {
@@ -685,17 +818,22 @@ public final class AmbientIndex implements ResourceSource {
             dirtyServiceEntryWorkloads.addAll(serviceEntries.keySet());
             return;
         }
-        for (String pk : podsByNs.getOrDefault(ns, Set.of())) {
-            if (Selectors.subsetOf(selector, pods.get(pk).getMetadata().getLabels())) {
-                dirtyPods.add(pk);
-            }
-        }
+        markPodsSelected(ns, selector);
         for (String wk : workloadEntriesByNs.getOrDefault(ns, Set.of())) {
             if (Selectors.subsetOf(selector, WorkloadAssembler.workloadEntryLabels(workloadEntries.get(wk)))) {
                 dirtyWorkloadEntries.add(wk);
             }
         }
         dirtyServiceEntryWorkloads.addAll(serviceEntriesByNs.getOrDefault(ns, Set.of()));
+    }
+
+    /** Marks the pods of {@code ns} that the non-empty {@code selector} picks, via the label index. */
+    private void markPodsSelected(String ns, Map<String, String> selector) {
+        for (String pk : state.podsByLabel.candidates(ns, selector)) {
+            if (Selectors.subsetOf(selector, pods.get(pk).getMetadata().getLabels())) {
+                dirtyPods.add(pk);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ workloads
@@ -709,37 +847,59 @@ public final class AmbientIndex implements ResourceSource {
         }
         for (String k : dirtyPods) {
             Pod p = pods.get(k);
-            Map<String, Address> out = Map.of();
-            if (p != null) {
-                Workload w = assembler.buildPod(p);
-                if (w != null) {
-                    out = Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
-                }
-            }
-            addresses.replace("Pod/" + k, out);
+            addresses.replace("Pod/" + k, guarded("Pod/" + k, () -> {
+                Workload w = p == null ? null : assembler.buildPod(p);
+                return w == null
+                        ? Map.of()
+                        : Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            }));
         }
         dirtyPods.clear();
         for (String k : dirtyWorkloadEntries) {
             WorkloadEntry we = workloadEntries.get(k);
-            Map<String, Address> out = Map.of();
-            if (we != null && we.getSpec() != null) {
+            reportWorkloadEntryBinding(k, we);
+            addresses.replace("WorkloadEntry/" + k, guarded("WorkloadEntry/" + k, () -> {
+                if (we == null || we.getSpec() == null) {
+                    return Map.of();
+                }
                 Workload w = assembler.buildWorkloadEntry(we);
-                out = Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
-            }
-            addresses.replace("WorkloadEntry/" + k, out);
+                return Map.of(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            }));
         }
         dirtyWorkloadEntries.clear();
         for (String k : dirtyServiceEntryWorkloads) {
             ServiceEntry se = serviceEntries.get(k);
-            Map<String, Address> out = new LinkedHashMap<>();
-            if (se != null && se.getSpec() != null) {
-                for (Workload w : assembler.buildServiceEntryWorkloads(se)) {
-                    out.put(w.getUid(), Address.newBuilder().setWorkload(w).build());
+            addresses.replace("ServiceEntryWorkloads/" + k, guarded("ServiceEntryWorkloads/" + k, () -> {
+                Map<String, Address> out = new LinkedHashMap<>();
+                if (se != null && se.getSpec() != null) {
+                    for (Workload w : assembler.buildServiceEntryWorkloads(se)) {
+                        out.put(w.getUid(), Address.newBuilder().setWorkload(w).build());
+                    }
                 }
-            }
-            addresses.replace("ServiceEntryWorkloads/" + k, out);
+                return out;
+            }));
         }
         dirtyServiceEntryWorkloads.clear();
+    }
+
+    /**
+     * Runs one object's translation; an unexpected failure withdraws that object's output and is recorded,
+     * so one odd object never stops the rest of the batch.
+     */
+    private Map<String, Address> guarded(String object, java.util.function.Supplier<Map<String, Address>> build) {
+        try {
+            Map<String, Address> out = build.get();
+            errors.remove(object);
+            return out;
+        } catch (RuntimeException ex) {
+            failed(object, ex);
+            return Map.of();
+        }
+    }
+
+    private void failed(String object, RuntimeException ex) {
+        errors.put(object, "TRANSLATION_FAILED: " + ex);
+        LOG.log(System.Logger.Level.WARNING, "cannot translate " + object, ex);
     }
 
     // ------------------------------------------------------------------ debug
@@ -767,7 +927,12 @@ public final class AmbientIndex implements ResourceSource {
         return Map.copyOf(waypoints);
     }
 
-    /** Last status condition per policy (a copy). */
+    /** Current {@code istio.io/WaypointBound} conditions by {@code TARGET/ns/name} (a copy). */
+    public Map<String, BindingStatus> bindingStatuses() {
+        return bindings.snapshot();
+    }
+
+    /** AuthorizationPolicy conditions by {@code ns/name} (a copy). */
     public Map<String, PolicyStatus> policyStatuses() {
         return Map.copyOf(lastStatus);
     }

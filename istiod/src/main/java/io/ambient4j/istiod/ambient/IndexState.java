@@ -33,6 +33,8 @@ final class IndexState {
     final Map<String, WorkloadEntry> workloadEntries = new HashMap<>();
     final Map<String, Set<String>> workloadEntriesByNs = new HashMap<>();
     final Map<String, Gateway> gateways = new HashMap<>();
+    /** GatewayClass name → its labels (the default {@code istio.io/waypoint-for} lives there). */
+    final Map<String, Map<String, String>> gatewayClassLabels = new HashMap<>();
     /** EndpointSlice key → the pods ({@code ns/name}) it references, for Services without a selector. */
     final Map<String, Set<String>> slicePods = new HashMap<>();
     /** EndpointSlice key → its Service ({@code ns/name}). */
@@ -47,10 +49,12 @@ final class IndexState {
     // ---- derived
     final Map<String, Waypoint> waypoints = new ConcurrentHashMap<>();
     final Map<String, List<ServiceInfo>> serviceInfosBySource = new HashMap<>();
-    /** ns → (source key + host → info): the Services that can select workloads of that namespace. */
-    final Map<String, Map<String, ServiceInfo>> serviceInfosByNs = new HashMap<>();
+    /** Services and ServiceEntry hosts that select workloads, by namespace and selector anchor. */
+    final SelectorIndex<ServiceInfo> servicesBySelector = new SelectorIndex<>();
 
     final Map<String, AuthorizationConverter.Converted> convertedPolicies = new HashMap<>();
-    /** ns → key → converted, only policies that attach through a non-empty selector. */
-    final Map<String, Map<String, AuthorizationConverter.Converted>> selectorPoliciesByNs = new HashMap<>();
+    /** Policies that attach through a non-empty selector, by namespace and selector anchor. */
+    final SelectorIndex<AuthorizationConverter.Converted> policiesBySelector = new SelectorIndex<>();
+    /** Pods by namespace and label pair: the candidates a selector can pick. */
+    final LabelIndex podsByLabel = new LabelIndex();
 }

@@ -5,9 +5,11 @@ import io.ambient4j.istiod.xds.XdsResource;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The published resources of one type URL, with change detection: a put whose serialized bytes equal the
@@ -22,6 +24,7 @@ final class OutputTable {
     private final Map<String, Set<String>> namesBySource = new HashMap<>();
 
     private final Listener listener;
+    private final Function<Message, List<String>> aliasesOf;
 
     /** Told about every published change (writer thread), e.g. to maintain lookup indexes. */
     interface Listener {
@@ -30,12 +33,17 @@ final class OutputTable {
         Listener NONE = (name, previous, next) -> {};
     }
 
-    OutputTable(Listener listener) {
+    /**
+     * @param listener told about every published change
+     * @param aliasesOf the other names a resource body is known by (published with it)
+     */
+    OutputTable(Listener listener, Function<Message, List<String>> aliasesOf) {
         this.listener = listener;
+        this.aliasesOf = aliasesOf;
     }
 
     OutputTable() {
-        this(Listener.NONE);
+        this(Listener.NONE, body -> List.of());
     }
 
     /** Replaces everything {@code source} produces with {@code resources} (name → body). */
@@ -63,7 +71,7 @@ final class OutputTable {
         if (current != null && current.version().equals(version)) {
             return;
         }
-        XdsResource r = new XdsResource(name, version, body);
+        XdsResource r = new XdsResource(name, version, body, aliasesOf.apply(body));
         published.put(name, r);
         listener.changed(name, current == null ? null : current.body(), body);
         pendingRemovals.remove(name);

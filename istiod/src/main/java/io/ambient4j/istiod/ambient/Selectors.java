@@ -6,14 +6,6 @@ import java.util.Map;
 final class Selectors {
     private Selectors() {}
 
-    /** True when every pair of {@code selector} is in {@code labels}; an empty selector selects nothing. */
-    static boolean selectsNonEmpty(Map<String, String> selector, Map<String, String> labels) {
-        if (selector == null || selector.isEmpty()) {
-            return false;
-        }
-        return subsetOf(selector, labels);
-    }
-
     /** True when every pair of {@code selector} is in {@code labels} (an empty selector selects all). */
     static boolean subsetOf(Map<String, String> selector, Map<String, String> labels) {
         if (selector == null || selector.isEmpty()) {

@@ -11,9 +11,6 @@ import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.ServiceEntrySpec;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,6 +121,12 @@ public final class ServiceTranslator {
     /** One Service per {@code spec.hosts} entry of a ServiceEntry. */
     public static List<ServiceInfo> fromServiceEntry(
             ServiceEntry se, Namespace ns, Map<String, Waypoint> waypoints, MeshSettings mesh) {
+        return fromServiceEntry(se, ns, waypoints, mesh, VipAllocator.PURE);
+    }
+
+    /** As above, with {@code vips} handing out auto-allocated addresses. */
+    public static List<ServiceInfo> fromServiceEntry(
+            ServiceEntry se, Namespace ns, Map<String, Waypoint> waypoints, MeshSettings mesh, VipAllocator vips) {
         var meta = se.getMetadata();
         ServiceEntrySpec spec = se.getSpec();
         if (spec == null || spec.hosts == null) {
@@ -204,7 +207,7 @@ public final class ServiceTranslator {
             if (addresses.isEmpty() && autoAllocate && (!wildcard || "DYNAMIC_DNS".equals(resolution))) {
                 List<byte[]> assigned = statusAddresses.get(host);
                 if (assigned == null) {
-                    assigned = List.of(autoAllocatedV4(meta.getNamespace(), meta.getName(), host));
+                    assigned = List.of(vips.allocate(meta.getNamespace() + "/" + meta.getName() + "/" + host));
                 }
                 for (byte[] ip : assigned) {
                     b.addAddresses(NetworkAddress.newBuilder()
@@ -229,28 +232,6 @@ public final class ServiceTranslator {
                     Objects.requireNonNullElse(meta.getCreationTimestamp(), "")));
         }
         return out;
-    }
-
-    /**
-     * A deterministic VIP in 240.240.0.0/16 for a ServiceEntry host without addresses: the same
-     * namespace/name/host always gets the same address (upstream allocates in a controller and writes
-     * {@code status.addresses}; when present those win).
-     */
-    static byte[] autoAllocatedV4(String namespace, String name, String host) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((namespace + "/" + name + "/" + host).getBytes(StandardCharsets.UTF_8));
-            int n = ((h[0] & 0xFF) << 8) | (h[1] & 0xFF);
-            // avoid .0 and .255 host parts, which some stacks treat specially
-            int third = n >> 8;
-            int fourth = n & 0xFF;
-            if (fourth == 0 || fourth == 255) {
-                fourth = 1 + (h[2] & 0xFF) % 254;
-            }
-            return new byte[] {(byte) 240, (byte) 240, (byte) third, (byte) fourth};
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing", e);
-        }
     }
 
     /** {@code trafficDistribution} (spec, then Service annotation, then namespace annotation). */

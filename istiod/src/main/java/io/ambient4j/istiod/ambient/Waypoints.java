@@ -21,11 +21,20 @@ public final class Waypoints {
 
     private Waypoints() {}
 
+    /** {@link #fromGateway(Gateway, Map, List, String)} for a Gateway whose class carries no labels. */
+    public static Optional<Waypoint> fromGateway(Gateway gw, List<String> serviceAccounts, String network) {
+        return fromGateway(gw, Map.of(), serviceAccounts, network);
+    }
+
     /**
      * The waypoint a Gateway stands for, or empty until {@code status.addresses} is set (a waypoint with no
      * address is not ready and is never bound). A hostname address is preferred over an IP.
+     *
+     * @param classLabels labels of the Gateway's GatewayClass (empty when the class is unknown): its
+     *     {@code istio.io/waypoint-for} is the default traffic type
      */
-    public static Optional<Waypoint> fromGateway(Gateway gw, List<String> serviceAccounts, String network) {
+    public static Optional<Waypoint> fromGateway(
+            Gateway gw, Map<String, String> classLabels, List<String> serviceAccounts, String network) {
         var status = gw.getStatus();
         if (status == null || status.addresses == null || status.addresses.isEmpty()) {
             return Optional.empty();
@@ -62,8 +71,7 @@ public final class Waypoints {
         if (address == null) {
             return Optional.empty();
         }
-        String trafficType = Selectors.orEmpty(gw.getMetadata().getLabels())
-                .getOrDefault(Labels.WAYPOINT_FOR, Labels.TRAFFIC_SERVICE);
+        String trafficType = trafficType(gw.getMetadata().getLabels(), classLabels);
         String from = "Same";
         io.fabric8.kubernetes.api.model.LabelSelector selector = null;
         GatewaySpec spec = gw.getSpec();
@@ -88,6 +96,18 @@ public final class Waypoints {
                 serviceAccounts.stream().sorted().toList(),
                 from,
                 selector));
+    }
+
+    /**
+     * {@code istio.io/waypoint-for}: the Gateway's own label, else its GatewayClass's, else {@code service}.
+     * A label present with any value wins (upstream does not validate it here).
+     */
+    public static String trafficType(Map<String, String> gatewayLabels, Map<String, String> classLabels) {
+        String own = Selectors.orEmpty(gatewayLabels).get(Labels.WAYPOINT_FOR);
+        if (own != null) {
+            return own;
+        }
+        return Selectors.orEmpty(classLabels).getOrDefault(Labels.WAYPOINT_FOR, Labels.TRAFFIC_SERVICE);
     }
 
     /** What an object's {@code istio.io/use-waypoint} label says. */
@@ -119,12 +139,50 @@ public final class Waypoints {
         return new UseWaypoint.Named(ns, v);
     }
 
-    /** A binding decision: the waypoint (or null) and, when a requested binding failed, why. */
-    public record Binding(Waypoint waypoint, String error) {
-        static final Binding NONE = new Binding(null, null);
+    /**
+     * A binding decision: the waypoint (or null) and, when a requested binding failed, why (a
+     * {@link BindingStatus} reason and upstream's message).
+     */
+    public record Binding(Waypoint waypoint, String reason, String error) {
+        static final Binding NONE = new Binding(null, null, null);
 
         GatewayAddress address() {
             return waypoint == null ? null : waypoint.address();
+        }
+
+        static Binding notReady(String key) {
+            return new Binding(null, BindingStatus.REASON_NOT_READY, "waypoint \"" + key + "\" is not ready");
+        }
+
+        static Binding denied(String key) {
+            return new Binding(
+                    null,
+                    BindingStatus.REASON_ATTACHMENT_DENIED,
+                    "we are not permitted to attach to waypoint \"" + key + "\" (missing allowedRoutes?)");
+        }
+
+        static Binding unsupported(String key, String trafficType) {
+            return new Binding(
+                    null,
+                    BindingStatus.REASON_UNSUPPORTED_TRAFFIC,
+                    "attempting to bind to traffic type \"" + trafficType + "\" which the waypoint \"" + key
+                            + "\" does not support");
+        }
+
+        /**
+         * The {@code istio.io/WaypointBound} condition for this decision: true when bound (with
+         * {@code boundSuffix} appended to the message), false with the reason when a requested binding failed,
+         * null when no waypoint was asked for.
+         */
+        public BindingStatus condition(long generation, String boundSuffix) {
+            if (waypoint != null) {
+                return new BindingStatus(
+                        true,
+                        BindingStatus.REASON_ACCEPTED,
+                        "Successfully attached to waypoint " + waypoint.key() + boundSuffix,
+                        generation);
+            }
+            return reason == null ? null : new BindingStatus(false, reason, error, generation);
         }
     }
 
@@ -144,12 +202,12 @@ public final class Waypoints {
         if (chosen instanceof UseWaypoint.Named n) {
             Waypoint w = waypoints.get(n.key());
             if (w == null) {
-                return new Binding(null, "waypoint " + n.key() + " is not ready");
+                return Binding.notReady(n.key());
             }
             if (!w.allowsAttachmentFrom(ns, nsLabels)) {
-                return new Binding(null, "waypoint " + n.key() + " does not allow attachment from namespace " + ns);
+                return Binding.denied(n.key());
             }
-            return new Binding(w, null);
+            return new Binding(w, null, null);
         }
         return Binding.NONE;
     }
@@ -165,7 +223,7 @@ public final class Waypoints {
         }
         Binding b = forTarget(meta, nsLabels, waypoints, new boolean[1]);
         if (b.waypoint() != null && !b.waypoint().servesServices()) {
-            return new Binding(null, "waypoint " + b.waypoint().key() + " does not serve service traffic");
+            return Binding.unsupported(b.waypoint().key(), Labels.TRAFFIC_SERVICE);
         }
         return b;
     }
@@ -178,11 +236,37 @@ public final class Waypoints {
         boolean[] fromNs = new boolean[1];
         Binding b = forTarget(meta, nsLabels, waypoints, fromNs);
         if (b.waypoint() != null && !b.waypoint().servesWorkloads()) {
-            return fromNs[0]
-                    ? Binding.NONE
-                    : new Binding(null, "waypoint " + b.waypoint().key() + " does not serve workload traffic");
+            return fromNs[0] ? Binding.NONE : Binding.unsupported(b.waypoint().key(), Labels.TRAFFIC_WORKLOAD);
         }
         return b;
+    }
+
+    /**
+     * The condition for a Service or ServiceEntry, with upstream's note on ingress traffic when bound.
+     *
+     * @return the condition, or null when the object asks for no waypoint
+     */
+    public static BindingStatus serviceCondition(
+            ObjectMeta meta, Map<String, String> nsLabels, Map<String, Waypoint> waypoints) {
+        Binding b = forService(meta, nsLabels, waypoints);
+        boolean[] ingress = ingressUseWaypoint(meta.getLabels(), nsLabels);
+        String suffix = ingress[1]
+                ? ". Ingress traffic will traverse the waypoint"
+                : ingress[0]
+                        ? ". Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label"
+                                + " to true if desired."
+                        : "";
+        return b.condition(generation(meta), suffix);
+    }
+
+    /** The condition for a WorkloadEntry (labels already merged with its spec labels). */
+    public static BindingStatus workloadCondition(
+            ObjectMeta meta, Map<String, String> nsLabels, Map<String, Waypoint> waypoints) {
+        return forWorkload(meta, nsLabels, waypoints).condition(generation(meta), "");
+    }
+
+    private static long generation(ObjectMeta meta) {
+        return meta.getGeneration() == null ? 0 : meta.getGeneration();
     }
 
     /** True when the pod is an instance of a known waypoint (it then never gets a waypoint itself). */

@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -23,6 +22,7 @@ import java.util.TreeSet;
  */
 final class WorkloadAssembler {
     private final MeshSettings mesh;
+    private final IndexState state;
     private final Map<String, Namespace> namespaces;
     private final Map<String, Locality> nodeLocality;
     private final Map<String, String> sliceService;
@@ -31,8 +31,6 @@ final class WorkloadAssembler {
     private final Map<String, Set<String>> peerAuthsByNs;
     private final Map<String, Waypoint> waypoints;
     private final Map<String, List<ServiceInfo>> serviceInfosBySource;
-    private final Map<String, Map<String, ServiceInfo>> serviceInfosByNs;
-    private final Map<String, Map<String, AuthorizationConverter.Converted>> selectorPoliciesByNs;
 
     WorkloadAssembler(IndexState state, MeshSettings mesh) {
         this.mesh = mesh;
@@ -44,8 +42,7 @@ final class WorkloadAssembler {
         this.peerAuthsByNs = state.peerAuthsByNs;
         this.waypoints = state.waypoints;
         this.serviceInfosBySource = state.serviceInfosBySource;
-        this.serviceInfosByNs = state.serviceInfosByNs;
-        this.selectorPoliciesByNs = state.selectorPoliciesByNs;
+        this.state = state;
     }
 
     /** Selector-less Services that list this pod in one of their EndpointSlices, not already selected. */
@@ -194,18 +191,13 @@ final class WorkloadAssembler {
 
     /** Services of {@code ns} whose non-empty selector matches {@code labels}, in a stable order. */
     private List<ServiceInfo> selectingServices(String ns, Map<String, String> labels, boolean includeEntries) {
-        Map<String, ServiceInfo> candidates = serviceInfosByNs.get(ns);
-        if (candidates == null) {
-            return List.of();
-        }
-        TreeMap<String, ServiceInfo> out = new TreeMap<>();
-        for (var e : candidates.entrySet()) {
-            ServiceInfo si = e.getValue();
-            if ((includeEntries || !si.fromServiceEntry()) && Selectors.selectsNonEmpty(si.selector(), labels)) {
-                out.put(e.getKey(), si);
+        List<ServiceInfo> out = new ArrayList<>();
+        for (ServiceInfo si : state.servicesBySelector.matching(ns, labels).values()) {
+            if (includeEntries || !si.fromServiceEntry()) {
+                out.add(si);
             }
         }
-        return List.copyOf(out.values());
+        return out;
     }
 
     /** {@code Workload.authorization_policies}: selector policies, PeerAuthentication keys, waypoint allows. */
@@ -213,11 +205,7 @@ final class WorkloadAssembler {
             String ns, Map<String, String> labels, Waypoint waypoint, List<ServiceInfo> selecting) {
         TreeSet<String> selected = new TreeSet<>();
         for (String policyNs : ns.equals(mesh.rootNamespace()) ? List.of(ns) : List.of(ns, mesh.rootNamespace())) {
-            for (var e : selectorPoliciesByNs.getOrDefault(policyNs, Map.of()).entrySet()) {
-                if (Selectors.subsetOf(e.getValue().selector(), labels)) {
-                    selected.add(e.getKey());
-                }
-            }
+            selected.addAll(state.policiesBySelector.matching(policyNs, labels).keySet());
         }
         List<String> out = new ArrayList<>(selected);
         if (!peerAuths.isEmpty()) {

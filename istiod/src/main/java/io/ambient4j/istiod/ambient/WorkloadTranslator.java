@@ -226,7 +226,7 @@ public final class WorkloadTranslator {
             OwnerReference controller = null;
             for (OwnerReference r :
                     meta.getOwnerReferences() == null ? List.<OwnerReference>of() : meta.getOwnerReferences()) {
-                if (Boolean.TRUE.equals(r.getController())) {
+                if (Boolean.TRUE.equals(r.getController()) && r.getName() != null) {
                     controller = r;
                     break;
                 }

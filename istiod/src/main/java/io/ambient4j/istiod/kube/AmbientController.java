@@ -3,8 +3,10 @@ package io.ambient4j.istiod.kube;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.ambient4j.istiod.ambient.AmbientIndex;
+import io.ambient4j.istiod.ambient.BindingStatus;
 import io.ambient4j.istiod.ambient.KubeEvent;
 import io.ambient4j.istiod.ambient.MeshSettings;
+import io.ambient4j.istiod.ambient.StatusSink;
 import io.ambient4j.istiod.xds.ResourceSource;
 import io.ambient4j.istiod.xds.TypeUrls;
 import io.ambient4j.istiod.xds.XdsResource;
@@ -60,7 +62,7 @@ public final class AmbientController {
     private record Stop() implements Item {}
 
     /** Marks a custom resource that failed to parse; carries an empty object with its metadata. */
-    private record Malformed(HasMetadata empty) implements HasMetadata {
+    private record Malformed(HasMetadata empty, String reason) implements HasMetadata {
         @Override
         public io.fabric8.kubernetes.api.model.ObjectMeta getMetadata() {
             return empty.getMetadata();
@@ -79,14 +81,23 @@ public final class AmbientController {
 
     /** A controller whose index uses {@code mesh}; policy status goes to the cluster once started. */
     public AmbientController(MeshSettings mesh) {
-        this.index = new AmbientIndex(mesh, this::forwardStatus);
-    }
+        this.index = new AmbientIndex(mesh, new StatusSink() {
+            @Override
+            public void policyStatus(String ns, String name, io.ambient4j.istiod.ambient.PolicyStatus status) {
+                KubeStatusWriter w = statusWriter;
+                if (w != null) {
+                    w.policyStatus(ns, name, status);
+                }
+            }
 
-    private void forwardStatus(String ns, String name, io.ambient4j.istiod.ambient.PolicyStatus status) {
-        KubeStatusWriter w = statusWriter;
-        if (w != null) {
-            w.policyStatus(ns, name, status);
-        }
+            @Override
+            public void bindingStatus(BindingStatus.Target target, String ns, String name, BindingStatus status) {
+                KubeStatusWriter w = statusWriter;
+                if (w != null) {
+                    w.bindingStatus(target, ns, name, status);
+                }
+            }
+        });
     }
 
     /** The resource source the delta ADS server serves from. */
@@ -151,17 +162,19 @@ public final class AmbientController {
 
     private <T extends HasMetadata> void enqueue(Function<T, HasMetadata> convert, T obj, boolean deleted) {
         HasMetadata o = convert.apply(obj);
-        boolean malformed = o instanceof Malformed;
-        if (malformed) {
-            o = ((Malformed) o).empty();
+        KubeEvent event;
+        if (o instanceof Malformed m) {
+            event = deleted ? KubeEvent.delete(m.empty()) : KubeEvent.invalid(m.empty(), m.reason());
+        } else {
+            event = deleted ? KubeEvent.delete(o) : KubeEvent.upsert(o);
         }
-        queue.add(new Event(deleted || malformed ? KubeEvent.delete(o) : KubeEvent.upsert(o)));
+        queue.add(new Event(event));
     }
 
     /**
-     * The typed model of a generic custom resource. A malformed one is reported (log, debug dump and, for
-     * an AuthorizationPolicy, its status) and enqueued as a deletion, so its old output is withdrawn and
-     * nothing half-parsed is ever translated.
+     * The typed model of a generic custom resource. A malformed one is reported (log, debug dump) and
+     * enqueued as invalid: the index withdraws its old output, never translates anything half-parsed, and
+     * for an AuthorizationPolicy writes the reason as its status, in order with the policy's other updates.
      */
     private HasMetadata typed(GenericKubernetesResource g, Class<? extends HasMetadata> type) {
         try {
@@ -172,18 +185,10 @@ public final class AmbientController {
         } catch (MalformedResourceException e) {
             LOG.log(System.Logger.Level.WARNING, e.reason() + ": " + e.getMessage());
             informerErrors.put(e.resource(), e.getMessage());
-            if (type == io.ambient4j.istiod.kube.crd.AuthorizationPolicy.class) {
-                Long gen = g.getMetadata().getGeneration();
-                forwardStatus(
-                        g.getMetadata().getNamespace(),
-                        g.getMetadata().getName(),
-                        new io.ambient4j.istiod.ambient.PolicyStatus(
-                                false, e.reason(), e.getMessage(), gen == null ? 0 : gen));
-            }
             try {
                 HasMetadata empty = type.getDeclaredConstructor().newInstance();
                 empty.setMetadata(new ObjectMetaBuilder(g.getMetadata()).build());
-                return new Malformed(empty);
+                return new Malformed(empty, e.getMessage());
             } catch (InstantiationException
                     | IllegalAccessException
                     | InvocationTargetException
@@ -296,6 +301,20 @@ public final class AmbientController {
                                 "message",
                                 v.message())));
         sb.append(",\"policyStatus\":").append(serialization.asJson(statuses));
+        Map<String, Object> bindings = new TreeMap<>();
+        index.bindingStatuses()
+                .forEach((k, v) -> bindings.put(
+                        k,
+                        Map.of(
+                                "type",
+                                BindingStatus.CONDITION_TYPE,
+                                "status",
+                                v.bound() ? "True" : "False",
+                                "reason",
+                                v.reason(),
+                                "message",
+                                v.message())));
+        sb.append(",\"waypointBound\":").append(serialization.asJson(bindings));
         appendResources(sb, "addresses", index.snapshot(TypeUrls.ADDRESS));
         appendResources(sb, "authorizations", index.snapshot(TypeUrls.AUTHORIZATION));
         return sb.append('}').toString();

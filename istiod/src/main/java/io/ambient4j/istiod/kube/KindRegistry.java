@@ -2,6 +2,7 @@ package io.ambient4j.istiod.kube;
 
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
 import io.ambient4j.istiod.kube.crd.Gateway;
+import io.ambient4j.istiod.kube.crd.GatewayClass;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
@@ -23,7 +24,8 @@ public final class KindRegistry {
             Crd.of(PeerAuthentication.class),
             Crd.of(ServiceEntry.class),
             Crd.of(WorkloadEntry.class),
-            Crd.of(Gateway.class));
+            Crd.of(Gateway.class),
+            Crd.of(GatewayClass.class));
 
     private KindRegistry() {}
 }

@@ -1,8 +1,11 @@
 package io.ambient4j.istiod.kube;
 
+import io.ambient4j.istiod.ambient.BindingStatus;
 import io.ambient4j.istiod.ambient.PolicyStatus;
 import io.ambient4j.istiod.ambient.StatusSink;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
+import io.ambient4j.istiod.kube.crd.ServiceEntry;
+import io.ambient4j.istiod.kube.crd.WorkloadEntry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,16 +19,27 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Writes the {@code ZtunnelAccepted} condition into AuthorizationPolicy {@code status.conditions}. This is
- * the I/O edge of the policy translation: the index calls {@link #policyStatus} (which only enqueues) and
- * a virtual thread patches the API server, keeping other conditions written by other controllers.
+ * Writes the conditions the index owns into {@code status.conditions}: {@code ZtunnelAccepted} on
+ * AuthorizationPolicies and {@code istio.io/WaypointBound} on Services, ServiceEntries and WorkloadEntries.
+ * This is the I/O edge of the translation: the index calls {@link #policyStatus} / {@link #bindingStatus}
+ * (which only enqueue) and one virtual thread updates the API server, keeping conditions of other types
+ * (written by other controllers) and skipping the write when the stored condition is already equal.
  */
 final class KubeStatusWriter implements StatusSink {
     private static final System.Logger LOG = System.getLogger(KubeStatusWriter.class.getName());
     private static final ResourceDefinitionContext AP =
             ResourceDefinitionContext.fromResourceType(AuthorizationPolicy.class);
+    private static final ResourceDefinitionContext SERVICE =
+            ResourceDefinitionContext.fromResourceType(io.fabric8.kubernetes.api.model.Service.class);
+    private static final ResourceDefinitionContext SERVICE_ENTRY =
+            ResourceDefinitionContext.fromResourceType(ServiceEntry.class);
+    private static final ResourceDefinitionContext WORKLOAD_ENTRY =
+            ResourceDefinitionContext.fromResourceType(WorkloadEntry.class);
 
-    private record Update(String namespace, String name, PolicyStatus status) {}
+    /** One condition's value; null in an update means "remove the condition". */
+    record Value(boolean status, String reason, String message, long observedGeneration) {}
+
+    private record Update(ResourceDefinitionContext kind, String namespace, String name, String type, Value value) {}
 
     private final KubernetesClient client;
     private final LinkedBlockingQueue<Update> queue = new LinkedBlockingQueue<>();
@@ -49,7 +63,24 @@ final class KubeStatusWriter implements StatusSink {
 
     @Override
     public void policyStatus(String namespace, String name, PolicyStatus status) {
-        queue.add(new Update(namespace, name, status));
+        queue.add(new Update(AP, namespace, name, PolicyStatus.CONDITION_TYPE, status == null ? null : value(status)));
+    }
+
+    @Override
+    public void bindingStatus(BindingStatus.Target target, String namespace, String name, BindingStatus status) {
+        ResourceDefinitionContext kind = switch (target) {
+            case SERVICE -> SERVICE;
+            case SERVICE_ENTRY -> SERVICE_ENTRY;
+            case WORKLOAD_ENTRY -> WORKLOAD_ENTRY;
+        };
+        Value v = status == null
+                ? null
+                : new Value(status.bound(), status.reason(), status.message(), status.observedGeneration());
+        queue.add(new Update(kind, namespace, name, BindingStatus.CONDITION_TYPE, v));
+    }
+
+    private static Value value(PolicyStatus s) {
+        return new Value(s.accepted(), s.reason(), s.message(), s.observedGeneration());
     }
 
     private void run() {
@@ -64,11 +95,15 @@ final class KubeStatusWriter implements StatusSink {
                 writeWithRetry(u);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
-                    LOG.log(System.Logger.Level.DEBUG, "policy " + u.namespace() + "/" + u.name() + " is gone");
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            u.kind().getKind() + " " + u.namespace() + "/" + u.name() + " is gone");
                 } else {
                     LOG.log(
                             System.Logger.Level.WARNING,
-                            "cannot write status of " + u.namespace() + "/" + u.name() + ": " + e.getMessage());
+                            "cannot write " + u.type() + " status of "
+                                    + u.kind().getKind() + " " + u.namespace() + "/" + u.name() + ": "
+                                    + e.getMessage());
                 }
             }
         }
@@ -89,8 +124,9 @@ final class KubeStatusWriter implements StatusSink {
     }
 
     private void write(Update u) {
-        var resource =
-                client.genericKubernetesResources(AP).inNamespace(u.namespace()).withName(u.name());
+        var resource = client.genericKubernetesResources(u.kind())
+                .inNamespace(u.namespace())
+                .withName(u.name());
         GenericKubernetesResource current = resource.get();
         if (current == null) {
             return;
@@ -104,7 +140,7 @@ final class KubeStatusWriter implements StatusSink {
         Map<String, Object> previous = null;
         if (status.get("conditions") instanceof List<?> list) {
             for (Object c : list) {
-                if (c instanceof Map<?, ?> cm && PolicyStatus.CONDITION_TYPE.equals(cm.get("type"))) {
+                if (c instanceof Map<?, ?> cm && u.type().equals(cm.get("type"))) {
                     previous = new HashMap<>();
                     for (var e : cm.entrySet()) {
                         previous.put(String.valueOf(e.getKey()), e.getValue());
@@ -114,11 +150,11 @@ final class KubeStatusWriter implements StatusSink {
                 }
             }
         }
-        if (u.status() == null && previous == null) {
+        if (u.value() == null && previous == null) {
             return;
         }
-        if (u.status() != null) {
-            Map<String, Object> next = condition(u.status(), previous);
+        if (u.value() != null) {
+            Map<String, Object> next = condition(u.type(), u.value(), previous);
             if (sameCondition(next, previous)) {
                 return;
             }
@@ -130,7 +166,7 @@ final class KubeStatusWriter implements StatusSink {
             status.put("conditions", conditions);
         }
         current.getAdditionalProperties().put("status", status);
-        client.genericKubernetesResources(AP)
+        client.genericKubernetesResources(u.kind())
                 .inNamespace(u.namespace())
                 .resource(current)
                 .updateStatus();
@@ -149,13 +185,18 @@ final class KubeStatusWriter implements StatusSink {
         return true;
     }
 
-    /** The condition map; lastTransitionTime only moves when the status value flips. */
+    /** The ZtunnelAccepted condition map for {@code s}. */
     static Map<String, Object> condition(PolicyStatus s, Map<String, Object> previous) {
-        String value = s.accepted() ? "True" : "False";
+        return condition(PolicyStatus.CONDITION_TYPE, value(s), previous);
+    }
+
+    /** The condition map; lastTransitionTime only moves when the status value flips. */
+    static Map<String, Object> condition(String type, Value s, Map<String, Object> previous) {
+        String value = s.status() ? "True" : "False";
         Object lastTransition =
                 previous != null && value.equals(previous.get("status")) ? previous.get("lastTransitionTime") : null;
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", PolicyStatus.CONDITION_TYPE);
+        c.put("type", type);
         c.put("status", value);
         c.put("reason", s.reason());
         c.put("message", s.message());

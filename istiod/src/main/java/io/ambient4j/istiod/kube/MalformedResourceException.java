@@ -6,7 +6,7 @@ package io.ambient4j.istiod.kube;
  */
 public final class MalformedResourceException extends RuntimeException {
     /** Stable reason. */
-    public static final String REASON = "MalformedResource";
+    public static final String REASON = io.ambient4j.istiod.ambient.AmbientIndex.MALFORMED_REASON;
 
     private final String resource;
 

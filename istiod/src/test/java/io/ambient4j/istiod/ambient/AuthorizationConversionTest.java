@@ -393,4 +393,20 @@ class AuthorizationConversionTest {
         assertThat(c.authorization()).isNull();
         assertThat(c.status().message()).contains("dry-run");
     }
+
+    @Test
+    void badInput_malformedPolicyWithdrawsOutputAndReportsStatusInOrder() {
+        var seen = new java.util.ArrayList<String>();
+        AmbientIndex idx = new AmbientIndex(MESH, (ns, name, s) -> seen.add(name + ":" + s.reason()));
+        var good = policy(NS, "p", spec("ALLOW", rule(null, null)));
+        Fixtures.upsert(idx, good);
+        var metaOnly = new io.ambient4j.istiod.kube.crd.AuthorizationPolicy();
+        metaOnly.setMetadata(good.getMetadata());
+        var deltas = idx.apply(List.of(KubeEvent.invalid(metaOnly, "AuthorizationPolicy ns1/p is malformed: x")));
+        assertThat(Fixtures.removed(deltas, TypeUrls.AUTHORIZATION)).containsExactly("ns1/p");
+        assertThat(seen).containsExactly("p:Accepted", "p:MalformedResource");
+        assertThat(idx.policyStatuses().get("ns1/p").message()).contains("is malformed");
+        Fixtures.upsert(idx, good);
+        assertThat(seen).containsExactly("p:Accepted", "p:MalformedResource", "p:Accepted");
+    }
 }

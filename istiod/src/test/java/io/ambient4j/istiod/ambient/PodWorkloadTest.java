@@ -248,4 +248,27 @@ class PodWorkloadTest {
         assertThat(w.getAddressesList()).hasSize(2);
         assertThat(w.getAddresses(1).size()).isEqualTo(16);
     }
+
+    @Test
+    void C034_oneFailingPodDoesNotStopTheBatch() {
+        Pod broken = new Pod() {
+            @Override
+            public io.fabric8.kubernetes.api.model.PodSpec getSpec() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        broken.setMetadata(Fixtures.readyPod("broken", "10.0.0.9").getMetadata());
+        broken.setStatus(Fixtures.readyPod("broken", "10.0.0.9").getStatus());
+        AmbientIndex idx = Fixtures.index();
+        Fixtures.upsert(idx, broken, Fixtures.readyPod("fine", "10.0.0.1"));
+        assertThat(Fixtures.workload(idx, Fixtures.podUid("fine"))).isNotNull();
+        assertThat(Fixtures.workload(idx, Fixtures.podUid("broken"))).isNull();
+        assertThat(idx.errors().get("Pod/ns1/broken"))
+                .startsWith("TRANSLATION_FAILED")
+                .contains("boom");
+        // the pod is fixed: its workload appears and the error clears
+        Fixtures.upsert(idx, Fixtures.readyPod("broken", "10.0.0.9"));
+        assertThat(Fixtures.workload(idx, Fixtures.podUid("broken"))).isNotNull();
+        assertThat(idx.errors()).doesNotContainKey("Pod/ns1/broken");
+    }
 }

@@ -168,6 +168,49 @@ class ServiceMembershipTest {
     }
 
     @Test
+    void S3_1_onDemandNamesResolveLikeUpstreamLookup() {
+        AmbientIndex idx = Fixtures.index();
+        ServiceEntry se = new ServiceEntry();
+        se.setMetadata(
+                new ObjectMetaBuilder().withNamespace(NS).withName("range").build());
+        ServiceEntrySpec spec = new ServiceEntrySpec();
+        spec.hosts = List.of("range.example.com");
+        spec.addresses = List.of("10.10.0.0/16");
+        spec.resolution = "NONE";
+        ServiceEntrySpec.ServicePort port = new ServiceEntrySpec.ServicePort();
+        port.number = 443;
+        port.name = "tls";
+        port.protocol = "TLS";
+        spec.ports = List.of(port);
+        se.setSpec(spec);
+        Fixtures.upsert(
+                idx,
+                service(NS, "svc1", "10.96.0.1", labels("app", "foo"), "http", 80, 8080),
+                readyPod("p1", "10.0.0.1", "app", "foo"),
+                se);
+        String range = NS + "/range.example.com";
+        record Case(String name, String requested, java.util.Set<String> expected) {}
+        List<Case> cases = List.of(
+                new Case("workload uid", podUid("p1"), java.util.Set.of(podUid("p1"))),
+                new Case("service name brings its endpoints", FOO, java.util.Set.of(FOO, podUid("p1"))),
+                new Case("VIP alias", "/10.96.0.1", java.util.Set.of(FOO, podUid("p1"))),
+                new Case("pod IP alias", "/10.0.0.1", java.util.Set.of(podUid("p1"))),
+                new Case("CIDR VIP alias", "/10.10.0.0/16", java.util.Set.of(range)),
+                new Case("CIDR without its length is unknown", "/10.10.0.0", java.util.Set.of()),
+                new Case("unknown", "/10.9.9.9", java.util.Set.of()));
+        for (Case c : cases) {
+            assertThat(idx.resolve(TypeUrls.ADDRESS, c.requested()))
+                    .as(c.name())
+                    .isEqualTo(c.expected());
+        }
+        // Published resources carry their aliases (envoy Resource.aliases).
+        assertThat(idx.snapshot(TypeUrls.ADDRESS).get(range).aliases()).containsExactly("/10.10.0.0/16");
+        assertThat(idx.snapshot(TypeUrls.ADDRESS).get(FOO).aliases()).containsExactly("/10.96.0.1");
+        assertThat(idx.snapshot(TypeUrls.ADDRESS).get(podUid("p1")).aliases()).containsExactly("/10.0.0.1");
+        assertThat(idx.resolve(TypeUrls.AUTHORIZATION, "ns1/nope")).isEmpty();
+    }
+
+    @Test
     void C041_ipv6AliasIsCompressed() {
         AmbientIndex idx = Fixtures.index();
         Fixtures.upsert(idx, readyPod("p6", "fd00:0:0:0:0:0:0:1"));

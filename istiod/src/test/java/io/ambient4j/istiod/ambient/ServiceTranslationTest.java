@@ -333,4 +333,44 @@ class ServiceTranslationTest {
         assertThat(Fixtures.svc(idx, "team-b/svc.team-a.svc.cluster.local").getCanonical())
                 .isFalse();
     }
+
+    @Test
+    void C048_autoAllocatedVipsNeverCollide() {
+        // find two hosts whose hash slots collide (birthday bound: a few hundred tries)
+        Map<Integer, String> seen = new java.util.HashMap<>();
+        String first = null;
+        String second = null;
+        for (int i = 0; i < 20_000 && second == null; i++) {
+            String host = "h" + i + ".example.com";
+            String prev = seen.putIfAbsent(VipAllocator.startSlot("ns/se-" + host + "/" + host), host);
+            if (prev != null) {
+                first = prev;
+                second = host;
+            }
+        }
+        assertThat(second).as("a colliding pair exists").isNotNull();
+        ServiceEntry a = serviceEntry("DNS", null, first);
+        a.getMetadata().setNamespace("ns");
+        a.getMetadata().setName("se-" + first);
+        ServiceEntry b = serviceEntry("DNS", null, second);
+        b.getMetadata().setNamespace("ns");
+        b.getMetadata().setName("se-" + second);
+        assertThat(ServiceTranslator.fromServiceEntry(a, null, Map.of(), MESH)
+                        .getFirst()
+                        .service()
+                        .getAddresses(0))
+                .as("the pure allocator alone would collide")
+                .isEqualTo(ServiceTranslator.fromServiceEntry(b, null, Map.of(), MESH)
+                        .getFirst()
+                        .service()
+                        .getAddresses(0));
+        AmbientIndex idx = Fixtures.index();
+        Fixtures.upsert(idx, a, b);
+        var vipA = Fixtures.svc(idx, "ns/" + first).getAddresses(0);
+        var vipB = Fixtures.svc(idx, "ns/" + second).getAddresses(0);
+        assertThat(vipA).isNotEqualTo(vipB);
+        // a is deleted: its VIP is freed; b keeps its own (stable)
+        Fixtures.delete(idx, a);
+        assertThat(Fixtures.svc(idx, "ns/" + second).getAddresses(0)).isEqualTo(vipB);
+    }
 }

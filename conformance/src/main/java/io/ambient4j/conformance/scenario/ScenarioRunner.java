@@ -1,0 +1,389 @@
+package io.ambient4j.conformance.scenario;
+
+import io.ambient4j.conformance.kubelet.DeploymentController;
+import io.ambient4j.conformance.mesh.Manifests;
+import io.ambient4j.conformance.mesh.MeshHarness;
+import io.ambient4j.conformance.mesh.Sh;
+import io.ambient4j.conformance.scenario.Scenario.Target;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one parsed scenario against a running local mesh: applies and changes objects, waits for
+ * conditions, runs checks (each retried until it holds or its {@code within} deadline passes), and at
+ * the end deletes every object the scenario applied, so scenarios do not see each other's objects.
+ */
+public final class ScenarioRunner {
+    private static final Pattern PLACEHOLDER =
+            Pattern.compile("\\$\\{(podIP|workloadIP|clusterIP|nodeIP|podName):([^}]+)}");
+    private static final Duration POLL = Duration.ofMillis(150);
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
+    private final MeshHarness mesh;
+    private final KubernetesClient client;
+    private final Probe probe;
+
+    public ScenarioRunner(MeshHarness mesh) {
+        this.mesh = mesh;
+        this.client = mesh.client();
+        this.probe = new Probe(mesh.executor());
+    }
+
+    /** Runs the scenario; never throws for scenario failures. */
+    public ScenarioResult run(Scenario s) {
+        Instant start = Instant.now();
+        Map<String, String> unavailable = mesh.unavailableComponents();
+        List<String> missing =
+                s.requires().stream().filter(unavailable::containsKey).toList();
+        if (!missing.isEmpty()) {
+            String why =
+                    String.join("; ", missing.stream().map(unavailable::get).toList());
+            return new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.SKIPPED, Duration.ZERO, why);
+        }
+        List<Scenario.ObjectRef> applied = new ArrayList<>();
+        String failure = null;
+        try {
+            for (Scenario.Step step : s.steps()) {
+                Optional<String> f = step(step, applied);
+                if (f.isPresent()) {
+                    failure = "line " + step.line() + ": " + f.get();
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = "error: " + e;
+        } finally {
+            cleanup(applied);
+        }
+        Duration time = Duration.between(start, Instant.now());
+        return failure == null
+                ? new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.PASSED, time, "")
+                : new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.FAILED, time, failure);
+    }
+
+    private Optional<String> step(Scenario.Step step, List<Scenario.ObjectRef> applied) {
+        switch (step) {
+            case Scenario.Apply a -> {
+                for (HasMetadata h : Manifests.apply(client, a.yaml())) {
+                    Scenario.ObjectRef ref = ObjectAccess.refOf(h);
+                    if (!applied.contains(ref)) {
+                        applied.add(ref);
+                    }
+                }
+                return Optional.empty();
+            }
+            case Scenario.Delete d -> {
+                ObjectAccess.delete(client, d.ref());
+                return Optional.empty();
+            }
+            case Scenario.Label l -> {
+                ObjectAccess.editMeta(client, l.ref(), m -> apply(m.getLabels(), l.labels(), m::setLabels));
+                return Optional.empty();
+            }
+            case Scenario.Annotate a -> {
+                ObjectAccess.editMeta(
+                        client, a.ref(), m -> apply(m.getAnnotations(), a.annotations(), m::setAnnotations));
+                return Optional.empty();
+            }
+            case Scenario.Patch p -> {
+                ObjectAccess.mergePatch(client, p.ref(), p.mergeJson());
+                return Optional.empty();
+            }
+            case Scenario.WaitFor w -> {
+                return waitFor(w);
+            }
+            case Scenario.Check c -> {
+                return check(c);
+            }
+        }
+    }
+
+    private static void apply(
+            Map<String, String> current,
+            Map<String, String> changes,
+            java.util.function.Consumer<Map<String, String>> set) {
+        Map<String, String> next = new java.util.LinkedHashMap<>(current == null ? Map.of() : current);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                next.remove(k);
+            } else {
+                next.put(k, v);
+            }
+        });
+        set.accept(next);
+    }
+
+    private Optional<String> waitFor(Scenario.WaitFor w) {
+        Instant deadline = Instant.now().plus(w.timeout());
+        String last = "";
+        while (true) {
+            HasMetadata h = ObjectAccess.get(client, w.ref());
+            boolean ok = switch (w.condition()) {
+                case "exists" -> h != null;
+                case "deleted" -> h == null;
+                default -> h != null && ready(h);
+            };
+            if (ok) {
+                return Optional.empty();
+            }
+            last = h == null ? "it does not exist" : "it is not " + w.condition();
+            if (Instant.now().isAfter(deadline)) {
+                return Optional.of("timed out after " + w.timeout().toMillis() + "ms waiting for "
+                        + w.ref().kind() + " " + w.ref().namespace() + "/"
+                        + w.ref().name() + " to be " + w.condition() + ": " + last);
+            }
+            pause();
+        }
+    }
+
+    private boolean ready(HasMetadata h) {
+        return switch (h) {
+            case Pod p -> DeploymentController.isReady(p);
+            case Deployment d -> {
+                int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+                yield d.getStatus() != null
+                        && d.getStatus().getReadyReplicas() != null
+                        && d.getStatus().getReadyReplicas() >= want;
+            }
+            case Service s ->
+                s.getSpec().getClusterIP() != null
+                        && !s.getSpec().getClusterIP().isEmpty();
+            default -> true;
+        };
+    }
+
+    private Optional<String> check(Scenario.Check c) {
+        Instant deadline = Instant.now().plus(c.within());
+        List<String> failures;
+        while (true) {
+            try {
+                failures = evaluate(c.assertion());
+            } catch (RuntimeException e) {
+                failures = List.of(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            if (failures.isEmpty()) {
+                return Optional.empty();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return Optional.of("check '" + c.name() + "' failed: " + String.join("; ", failures));
+            }
+            pause();
+        }
+    }
+
+    private List<String> evaluate(Scenario.Assertion a) {
+        return switch (a) {
+            case Scenario.Connect c -> connect(c);
+            case Scenario.Annotation an -> {
+                Pod pod = pod(an.pod());
+                String v = pod.getMetadata().getAnnotations() == null
+                        ? null
+                        : pod.getMetadata().getAnnotations().get(an.key());
+                if (an.absent()) {
+                    yield v == null ? List.of() : List.of("annotation " + an.key() + "=" + v + " must be absent");
+                }
+                yield an.value().equals(v)
+                        ? List.of()
+                        : List.of("annotation " + an.key() + " is " + v + ", expected " + an.value());
+            }
+            case Scenario.Rules r -> {
+                String save = Sh.run(Sh.inNetns(netns(r.where()), "iptables-save", "-t", r.table()), null);
+                yield Verdicts.rules(save, r.contains(), r.absent());
+            }
+            case Scenario.Field f -> {
+                HasMetadata h = ObjectAccess.get(client, f.ref());
+                Object tree = h == null ? null : JSON.convertValue(h, Map.class);
+                yield Verdicts.field(tree, f);
+            }
+            case Scenario.Metric m -> {
+                Outcome o =
+                        probe.run(netns(m.from()), substitute(m.url()), "GET", Map.of(), null, Duration.ofSeconds(3));
+                if (o.error() != null || o.status() == null || o.status() != 200) {
+                    yield List.of("metrics at " + m.url() + ": " + o.describe());
+                }
+                yield Verdicts.metric(o.body(), m.name(), m.labels(), m.value()).stream()
+                        .toList();
+            }
+        };
+    }
+
+    private List<String> connect(Scenario.Connect c) {
+        String netns = netns(c.from());
+        String url = substitute(c.url());
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        c.headers().forEach((k, v) -> headers.put(k, substitute(v)));
+        Scenario.Expect e = substitute(c.expect());
+        String sourceIp = e.sourceIp() == null ? null : e.sourceIp().equals("from") ? ipOf(c.from()) : e.sourceIp();
+        for (int i = 0; i < c.repeat(); i++) {
+            Outcome o = probe.run(netns, url, c.method(), headers, c.send(), c.timeout());
+            List<String> failures = Verdicts.judge(e, o, sourceIp);
+            if (!failures.isEmpty()) {
+                return c.repeat() > 1
+                        ? List.of("attempt " + (i + 1) + "/" + c.repeat() + ": " + String.join("; ", failures))
+                        : failures;
+            }
+        }
+        return List.of();
+    }
+
+    private Scenario.Expect substitute(Scenario.Expect e) {
+        return new Scenario.Expect(
+                e.status(),
+                e.error(),
+                e.denied(),
+                e.bodyContains().stream().map(this::substitute).toList(),
+                e.bodyExcludes().stream().map(this::substitute).toList(),
+                e.hostname() == null ? null : substitute(e.hostname()),
+                e.sourceIp() == null ? null : substitute(e.sourceIp()),
+                e.requestHeaders(),
+                e.requestHeadersAbsent(),
+                e.l7(),
+                e.echoed() == null ? null : substitute(e.echoed()));
+    }
+
+    /** Replaces {@code ${podIP:ns/name}} and friends with live values. */
+    String substitute(String text) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String arg = m.group(2);
+            String value = switch (m.group(1)) {
+                case "podIP" -> podIp(pod(new Target(Target.Kind.POD, ns(arg), name(arg))));
+                case "workloadIP" -> podIp(pod(new Target(Target.Kind.WORKLOAD, ns(arg), name(arg))));
+                case "podName" ->
+                    pod(new Target(Target.Kind.WORKLOAD, ns(arg), name(arg)))
+                            .getMetadata()
+                            .getName();
+                case "clusterIP" -> {
+                    Service s = client.services()
+                            .inNamespace(ns(arg))
+                            .withName(name(arg))
+                            .get();
+                    if (s == null || s.getSpec().getClusterIP() == null) {
+                        throw new IllegalStateException("service " + arg + " has no clusterIP");
+                    }
+                    yield s.getSpec().getClusterIP();
+                }
+                default -> mesh.topology().node(arg).nodeIp();
+            };
+            m.appendReplacement(b, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    private static String ns(String arg) {
+        int slash = arg.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("'" + arg + "' must be <namespace>/<name>");
+        }
+        return arg.substring(0, slash);
+    }
+
+    private static String name(String arg) {
+        return arg.substring(arg.indexOf('/') + 1);
+    }
+
+    private static String podIp(Pod p) {
+        if (p.getStatus() == null || p.getStatus().getPodIP() == null) {
+            throw new IllegalStateException("pod " + p.getMetadata().getName() + " has no IP yet");
+        }
+        return p.getStatus().getPodIP();
+    }
+
+    /** The pod a target names (a workload: its first ready pod by name). */
+    Pod pod(Target t) {
+        if (t.kind() == Target.Kind.POD) {
+            Pod p = client.pods().inNamespace(t.namespace()).withName(t.name()).get();
+            if (p == null) {
+                throw new IllegalStateException("no pod " + t.namespace() + "/" + t.name());
+            }
+            return p;
+        }
+        if (t.kind() != Target.Kind.WORKLOAD) {
+            throw new IllegalStateException(t + " is not a pod");
+        }
+        return client.pods().inNamespace(t.namespace()).list().getItems().stream()
+                .filter(p -> p.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(r -> "ReplicaSet".equals(r.getKind())
+                                && r.getName().startsWith(t.name() + "-")
+                                && r.getName().length() == t.name().length() + 11))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(DeploymentController::isReady)
+                .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no ready pod of " + t));
+    }
+
+    private String netns(Target t) {
+        return switch (t.kind()) {
+            case OUTSIDE -> mesh.topology().underlayNetns();
+            case NODE -> mesh.topology().node(t.name()).netns();
+            default -> {
+                Pod p = pod(t);
+                yield mesh.topology()
+                        .podNetns(
+                                p.getMetadata().getNamespace(), p.getMetadata().getName());
+            }
+        };
+    }
+
+    private String ipOf(Target t) {
+        return switch (t.kind()) {
+            case OUTSIDE -> io.ambient4j.conformance.mesh.Topology.UNDERLAY_IP;
+            case NODE -> mesh.topology().node(t.name()).nodeIp();
+            default -> podIp(pod(t));
+        };
+    }
+
+    private void cleanup(List<Scenario.ObjectRef> applied) {
+        for (Scenario.ObjectRef ref : applied.reversed()) {
+            try {
+                ObjectAccess.delete(client, ref);
+            } catch (RuntimeException ignored) {
+                // already gone, or deleted by the scenario itself
+            }
+        }
+        // The embedded API has no namespace controller: delete what the controllers made in those namespaces.
+        List<String> namespaces = applied.stream()
+                .filter(r -> r.kind().equals("Namespace"))
+                .map(Scenario.ObjectRef::name)
+                .toList();
+        for (String ns : namespaces) {
+            client.apps().deployments().inNamespace(ns).delete();
+            client.apps().replicaSets().inNamespace(ns).delete();
+            client.pods().inNamespace(ns).delete();
+            client.services().inNamespace(ns).delete();
+        }
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (Instant.now().isBefore(deadline)
+                && mesh.kubelet().realisedPods().keySet().stream()
+                        .anyMatch(k -> namespaces.contains(k.substring(0, k.indexOf('/')))
+                                || applied.stream()
+                                        .anyMatch(r ->
+                                                r.kind().equals("Pod") && k.equals(r.namespace() + "/" + r.name())))) {
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}
