@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-cni bench-istiod mesh-up mesh-down conformance istioctl images images-test e2e-kind
+.PHONY: all build test demo format clean bench-cni bench-istiod mesh-up mesh-down conformance istioctl images images-test e2e-kind bench-ztunnel
 
 all: build
 
@@ -83,3 +83,8 @@ images-test:
 ## machine: the script says so and stops). See scripts/e2e-kind.sh.
 e2e-kind:
 	scripts/e2e-kind.sh
+
+## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
+bench-ztunnel:
+	$(MVN) -pl bench -am install -DskipTests
+	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.ZtunnelBench
