@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-istiod bench-cni
+.PHONY: all build test demo format clean bench-istiod bench-cni bench-ztunnel
 
 all: build
 
@@ -33,3 +33,8 @@ bench-istiod:
 ## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
 bench-cni:
 	cni/bench-cni.sh $(or $(N),50)
+
+## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
+bench-ztunnel:
+	$(MVN) -pl bench -am install -DskipTests
+	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.ZtunnelBench

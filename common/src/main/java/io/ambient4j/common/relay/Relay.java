@@ -77,9 +77,21 @@ public final class Relay {
      * directions run on their own virtual threads. If the caller is interrupted both sides are closed.
      */
     public static Result relay(Side a, Side b) throws InterruptedException {
+        return relay(a, b, CHUNK_SIZE, CHUNK_SIZE);
+    }
+
+    /**
+     * As {@link #relay(Side, Side)}, reading at most {@code chunkAToB} / {@code chunkBToA} bytes per chunk. A side
+     * that writes into TLS (an HBONE stream) should get its {@code preferredWriteSize()}, so each chunk leaves as
+     * whole TLS records: the default 16 KiB chunk becomes two records per DATA frame (hbone-notes §3a).
+     */
+    public static Result relay(Side a, Side b, int chunkAToB, int chunkBToA) throws InterruptedException {
+        if (chunkAToB <= 0 || chunkBToA <= 0) {
+            throw new IllegalArgumentException("chunk sizes must be positive");
+        }
         AtomicReference<IOException> firstError = new AtomicReference<>();
-        Direction forward = new Direction(a, b, firstError, () -> abort(a, b));
-        Direction backward = new Direction(b, a, firstError, () -> abort(a, b));
+        Direction forward = new Direction(a, b, chunkAToB, firstError, () -> abort(a, b));
+        Direction backward = new Direction(b, a, chunkBToA, firstError, () -> abort(a, b));
         Thread t1 = Thread.ofVirtual().name("relay-a-to-b").start(forward);
         Thread t2 = Thread.ofVirtual().name("relay-b-to-a").start(backward);
         try {
@@ -116,11 +128,13 @@ public final class Relay {
         private final Side to;
         private final AtomicReference<IOException> firstError;
         private final Runnable abort;
+        private final int chunk;
         private volatile long bytes;
 
-        Direction(Side from, Side to, AtomicReference<IOException> firstError, Runnable abort) {
+        Direction(Side from, Side to, int chunk, AtomicReference<IOException> firstError, Runnable abort) {
             this.from = from;
             this.to = to;
+            this.chunk = chunk;
             this.firstError = firstError;
             this.abort = abort;
         }
@@ -131,7 +145,7 @@ public final class Relay {
 
         @Override
         public void run() {
-            byte[] buffer = new byte[CHUNK_SIZE];
+            byte[] buffer = new byte[chunk];
             long count = 0;
             try {
                 int n;
