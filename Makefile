@@ -37,4 +37,4 @@ bench-cni:
 ## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
 bench-ztunnel:
 	$(MVN) -pl bench -am install -DskipTests
-	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.ZtunnelBench
+	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.TunnelBench
