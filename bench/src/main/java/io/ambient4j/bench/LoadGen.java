@@ -21,11 +21,14 @@ final class LoadGen {
 
     private LoadGen() {}
 
+    /** One bulk transfer: bytes the sink confirmed and the rate. */
+    record Bulk(long bytes, double mbPerSecond) {}
+
     /**
      * One connection sending 64 KiB writes for {@code duration}, then half-closing; the sink answers the byte count
-     * it saw. Returns MB/s (10^6 bytes) from the first write to the sink's answer, so bytes still in flight count.
+     * it saw. The rate is MB/s (10^6 bytes) from the first write to the sink's answer, so bytes still in flight count.
      */
-    static double throughput(TunnelPath p, Duration duration) throws IOException {
+    static Bulk throughput(TunnelPath p, Duration duration) throws IOException {
         try (Socket s = connect(p)) {
             OutputStream out = s.getOutputStream();
             byte[] chunk = new byte[64 * 1024];
@@ -44,7 +47,7 @@ final class LoadGen {
             if (got != sent) {
                 throw new IOException(p.name() + ": sink counted " + got + " of " + sent + " bytes");
             }
-            return sent / 1e6 / (took / 1e9);
+            return new Bulk(sent, sent / 1e6 / (took / 1e9));
         }
     }
 
@@ -133,7 +136,10 @@ final class LoadGen {
                 }
             }
             return open;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            closeAll(open);
+            throw new IOException(p.name() + ": opening idle connection " + (open.size() - 1) + " failed", e);
+        } catch (RuntimeException e) {
             closeAll(open);
             throw e;
         }

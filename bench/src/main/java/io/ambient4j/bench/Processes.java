@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Small process and /proc helpers shared by the tunnel benchmark's paths. */
@@ -15,6 +16,25 @@ final class Processes {
     /** Resident set size of {@code pid} in KiB ({@code VmRSS} of /proc/<pid>/status). */
     static long rssKb(long pid) throws IOException {
         return statusField(pid, "VmRSS:");
+    }
+
+    /**
+     * CPU time (user + system) {@code pid} has used so far, in milliseconds, from /proc/<pid>/stat (clock ticks of
+     * 10 ms: read it around phases of seconds, not single requests).
+     */
+    static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // fields 14 and 15, CLK_TCK = 100
+    }
+
+    /** CPU milliseconds of all of {@code processes} together. */
+    static long cpuMillis(List<TunnelPath.ProxyProcess> processes) throws IOException {
+        long sum = 0;
+        for (TunnelPath.ProxyProcess p : processes) {
+            sum += cpuMillis(p.pid());
+        }
+        return sum;
     }
 
     /** OS threads of {@code pid}. */

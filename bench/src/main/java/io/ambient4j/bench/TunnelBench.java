@@ -2,6 +2,7 @@ package io.ambient4j.bench;
 
 import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.tls.MeshCa;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -89,7 +90,9 @@ public final class TunnelBench {
         Map<String, double[]> mbs = new LinkedHashMap<>();
         Map<String, Histogram> latency = new LinkedHashMap<>();
         Map<String, double[]> roundP99 = new LinkedHashMap<>();
+        Map<String, long[]> cpu = new LinkedHashMap<>(); // proxy CPU ms: bulk, latency; bytes; requests
         for (TunnelPath p : paths) {
+            cpu.put(p.name(), new long[4]);
             mbs.put(p.name(), new double[ROUNDS]);
             latency.put(p.name(), new Histogram(60_000_000_000L, 3));
             roundP99.put(p.name(), new double[ROUNDS]);
@@ -97,8 +100,16 @@ public final class TunnelBench {
         for (int r = 0; r < ROUNDS; r++) {
             for (int i = 0; i < paths.size(); i++) {
                 TunnelPath p = paths.get((i + r) % paths.size()); // rotate the order: load drifts over a run
-                mbs.get(p.name())[r] = LoadGen.throughput(p, BULK);
+                long[] c = cpu.get(p.name());
+                long c0 = Processes.cpuMillis(p.processes());
+                LoadGen.Bulk bulk = LoadGen.throughput(p, BULK);
+                mbs.get(p.name())[r] = bulk.mbPerSecond();
+                long c1 = Processes.cpuMillis(p.processes());
                 Histogram h = LoadGen.latency(p, CONNECTIONS, RATE, LATENCY);
+                c[0] += c1 - c0;
+                c[1] += Processes.cpuMillis(p.processes()) - c1;
+                c[2] += bulk.bytes();
+                c[3] += h.getTotalCount();
                 latency.get(p.name()).add(h);
                 roundP99.get(p.name())[r] = h.getValueAtPercentile(99) / 1000.0;
                 System.out.printf(
@@ -146,6 +157,7 @@ public final class TunnelBench {
                 mbs,
                 latency,
                 roundP99,
+                cpu,
                 memory,
                 BULK,
                 LATENCY,
@@ -163,11 +175,20 @@ public final class TunnelBench {
         }
         Runtime.getRuntime().removeShutdownHook(cleanup);
         closeAll(open);
+        deleteTree(dir); // kept when the run fails: the proxies' logs are there
         System.exit(0);
     }
 
     private static String key(TunnelPath p, TunnelPath.ProxyProcess proc) {
         return p.name() + "/" + proc.role();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static void closeAll(List<AutoCloseable> open) {

@@ -22,6 +22,7 @@ record TunnelReport(
         Map<String, double[]> mbs,
         Map<String, Histogram> latency,
         Map<String, double[]> roundP99,
+        Map<String, long[]> cpu,
         List<Memory> memory,
         Duration bulk,
         Duration latencyRun,
@@ -123,7 +124,17 @@ record TunnelReport(
                 paths.stream()
                         .map(p -> p.name() + " " + joined(roundP99.get(p.name())))
                         .toList()));
-        sb.append("\n\n| ratio | measured | target | verdict |\n|---|---|---|---|\n");
+        sb.append("\n\nCPU of the proxy processes (both of a pair, user + system from /proc/<pid>/stat), which does not"
+                + " depend on how much of the machine the run got:\n\n");
+        sb.append("| path | proxy CPU s per GB (bulk) | proxy CPU µs per 1 KiB request/response |\n|---|---|---|\n");
+        for (TunnelPath p : paths) {
+            if (p.processes().isEmpty()) {
+                continue;
+            }
+            sb.append(String.format(
+                    Locale.ROOT, "| %s | %.2f | %.0f |%n", p.name(), cpuPerGb(p.name()), cpuPerReq(p.name())));
+        }
+        sb.append("\n| ratio | measured | target | verdict |\n|---|---|---|---|\n");
         double tz = tput("ztunnel") / tput("stunnel");
         double p99z = added("ztunnel", 99) / added("stunnel", 99);
         row(sb, "throughput ztunnel / stunnel", tz, "≥ " + THROUGHPUT_VS_STUNNEL, tz >= THROUGHPUT_VS_STUNNEL);
@@ -131,6 +142,8 @@ record TunnelReport(
         row(sb, "throughput stunnel / direct", tput("stunnel") / tput("direct"), "", null);
         row(sb, "added p50 ztunnel / stunnel", added("ztunnel", 50) / added("stunnel", 50), "", null);
         row(sb, "added p99 ztunnel / stunnel", p99z, "≤ " + ADDED_P99_VS_STUNNEL, p99z <= ADDED_P99_VS_STUNNEL);
+        row(sb, "proxy CPU per GB ztunnel / stunnel", cpuPerGb("ztunnel") / cpuPerGb("stunnel"), "", null);
+        row(sb, "proxy CPU per request ztunnel / stunnel", cpuPerReq("ztunnel") / cpuPerReq("stunnel"), "", null);
         row(sb, "p50 ztunnel / direct", pct("ztunnel", 50) / pct("direct", 50), "", null);
         row(sb, "p99 ztunnel / direct", pct("ztunnel", 99) / pct("direct", 99), "", null);
         sb.append(String.format(
@@ -179,6 +192,16 @@ record TunnelReport(
         double[] s = mbs.get(path).clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    double cpuPerGb(String path) {
+        long[] c = cpu.get(path);
+        return c[0] / 1000.0 / (c[2] / 1e9);
+    }
+
+    double cpuPerReq(String path) {
+        long[] c = cpu.get(path);
+        return c[1] * 1000.0 / c[3];
     }
 
     double pct(String path, double percentile) {

@@ -24,13 +24,13 @@ import java.util.Map;
 final class ZtunnelPair implements TunnelPath {
     /**
      * The JVM flags the ztunnels run with unless {@code -Dbench.ztunnelJvm} says otherwise; chosen by measurement
-     * (see bench/RESULTS.md): Serial GC (no parallel GC threads or G1 remembered sets), a small heap cap that still
-     * holds 1,000 tunnels, 256 KiB platform-thread stacks (relays run on virtual threads), fewer compiler threads.
+     * (see bench/RESULTS.md): Serial GC (no parallel GC threads or G1 remembered sets), a heap cap that holds 1,000
+     * tunnels (96 MB did not: the relays' eager 64 KiB buffers), 256 KiB platform-thread stacks (relays run on virtual threads), fewer compiler threads.
      */
     static final List<String> DEFAULT_JVM_FLAGS = List.of(
             "-XX:+UseSerialGC",
             "-Xms8m",
-            "-Xmx96m",
+            "-Xmx256m",
             "-Xss256k",
             "-XX:CICompilerCount=2",
             "-XX:ReservedCodeCacheSize=32m",
