@@ -124,6 +124,14 @@ record TunnelReport(
                 paths.stream()
                         .map(p -> p.name() + " " + joined(roundP99.get(p.name())))
                         .toList()));
+        sb.append(String.format(
+                Locale.ROOT,
+                " (medians: direct %.0f, stunnel %.0f, ztunnel %.0f; added: stunnel %.0f, ztunnel %.0f)",
+                median(roundP99.get("direct")),
+                median(roundP99.get("stunnel")),
+                median(roundP99.get("ztunnel")),
+                addedRoundP99("stunnel"),
+                addedRoundP99("ztunnel")));
         sb.append("\n\nCPU of the proxy processes (both of a pair, user + system from /proc/<pid>/stat), which does not"
                 + " depend on how much of the machine the run got:\n\n");
         sb.append("| path | proxy CPU s per GB (bulk) | proxy CPU µs per 1 KiB request/response |\n|---|---|---|\n");
@@ -136,12 +144,23 @@ record TunnelReport(
         }
         sb.append("\n| ratio | measured | target | verdict |\n|---|---|---|---|\n");
         double tz = tput("ztunnel") / tput("stunnel");
-        double p99z = added("ztunnel", 99) / added("stunnel", 99);
+        double p99z = addedRoundP99("ztunnel") / addedRoundP99("stunnel");
         row(sb, "throughput ztunnel / stunnel", tz, "≥ " + THROUGHPUT_VS_STUNNEL, tz >= THROUGHPUT_VS_STUNNEL);
         row(sb, "throughput ztunnel / direct", tput("ztunnel") / tput("direct"), "", null);
         row(sb, "throughput stunnel / direct", tput("stunnel") / tput("direct"), "", null);
         row(sb, "added p50 ztunnel / stunnel", added("ztunnel", 50) / added("stunnel", 50), "", null);
-        row(sb, "added p99 ztunnel / stunnel", p99z, "≤ " + ADDED_P99_VS_STUNNEL, p99z <= ADDED_P99_VS_STUNNEL);
+        row(
+                sb,
+                "added p99 ztunnel / stunnel (median of the rounds' p99)",
+                p99z,
+                "≤ " + ADDED_P99_VS_STUNNEL,
+                p99z <= ADDED_P99_VS_STUNNEL);
+        row(
+                sb,
+                "added p99 ztunnel / stunnel (all rounds in one histogram)",
+                added("ztunnel", 99) / added("stunnel", 99),
+                "",
+                null);
         row(sb, "proxy CPU per GB ztunnel / stunnel", cpuPerGb("ztunnel") / cpuPerGb("stunnel"), "", null);
         row(sb, "proxy CPU per request ztunnel / stunnel", cpuPerReq("ztunnel") / cpuPerReq("stunnel"), "", null);
         row(sb, "p50 ztunnel / direct", pct("ztunnel", 50) / pct("direct", 50), "", null);
@@ -189,7 +208,19 @@ record TunnelReport(
     }
 
     double tput(String path) {
-        double[] s = mbs.get(path).clone();
+        return median(mbs.get(path));
+    }
+
+    /**
+     * Median over rounds of the path's p99 minus the same for direct: one round hit by a scheduling stall on the
+     * shared machine moves this less than the p99 of all rounds pooled.
+     */
+    double addedRoundP99(String path) {
+        return median(roundP99.get(path)) - median(roundP99.get("direct"));
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
     }
