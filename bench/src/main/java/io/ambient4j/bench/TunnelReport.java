@@ -276,20 +276,19 @@ record TunnelReport(
         }
     }
 
-    /** Replaces this benchmark's section of {@code results} (or appends it), keeping the other sections. */
+    /** Replaces this benchmark's section of {@code results} in place (or appends it), keeping the other sections. */
     static void replaceSection(Path results, String section) throws IOException {
         String text = Files.exists(results) ? Files.readString(results) : "# Benchmark results\n";
         int start = text.indexOf(HEADING);
         if (start >= 0) {
             int end = text.indexOf("\n## ", start + 1);
-            text = text.substring(0, start) + (end < 0 ? "" : text.substring(end + 1));
+            String after = end < 0 ? "" : "\n" + text.substring(end + 1);
+            Files.writeString(results, text.substring(0, start) + section + after);
+            return;
         }
         if (!text.endsWith("\n")) {
             text += "\n";
         }
-        if (!text.endsWith("\n\n")) {
-            text += "\n";
-        }
-        Files.writeString(results, text + section);
+        Files.writeString(results, text + "\n" + section);
     }
 }
