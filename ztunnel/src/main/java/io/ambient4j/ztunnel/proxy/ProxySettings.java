@@ -11,6 +11,7 @@ import java.util.function.Function;
  * The knobs of the data path, taken from {@link Config} once so the proxy never reads the environment.
  *
  * @param network this ztunnel's network ({@code NETWORK})
+ * @param nodeName this ztunnel's node ({@code NODE_NAME}): certificates of workloads on it are pre-fetched
  * @param clusterId cluster name for {@code baggage}
  * @param hbone HTTP/2 windows, frame size and stream cap
  * @param poolMaxStreamsPerConnection POOL_MAX_STREAMS_PER_CONNECTION
@@ -23,6 +24,7 @@ import java.util.function.Function;
  */
 public record ProxySettings(
         String network,
+        String nodeName,
         String clusterId,
         HboneSettings hbone,
         int poolMaxStreamsPerConnection,
@@ -39,6 +41,7 @@ public record ProxySettings(
     public static ProxySettings from(Config cfg) {
         return new ProxySettings(
                 cfg.network(),
+                cfg.nodeName(),
                 cfg.clusterId(),
                 HboneSettings.defaults().withWindows(cfg.http2StreamWindowSize(), cfg.http2ConnectionWindowSize()),
                 cfg.poolMaxStreamsPerConnection(),
@@ -53,6 +56,7 @@ public record ProxySettings(
     public ProxySettings withBindAddress(Function<WorkloadProxyFactory.PodInfo, InetAddress> bind) {
         return new ProxySettings(
                 network,
+                nodeName,
                 clusterId,
                 hbone,
                 poolMaxStreamsPerConnection,

@@ -3,6 +3,7 @@ package io.ambient4j.ztunnel.proxy;
 import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.metrics.ConnectionTelemetry;
+import io.ambient4j.ztunnel.state.ProxyState;
 import io.ambient4j.ztunnel.state.StateUpdater;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -12,8 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The data path behind {@link WorkloadProxyFactory}: for each pod in-pod mode hands over, one {@link PodProxy} with
  * its 15001/15006/15008 listeners and its HBONE pool. All pods share the state snapshot, the certificate manager,
- * telemetry and one {@link ConnectionManager}, which a dedicated thread re-checks after every state update so the
- * xDS writer never waits on it.
+ * telemetry and one {@link ConnectionManager}. After every state update a dedicated thread (so the xDS writer never
+ * waits) re-checks open connections against the new policies and pre-fetches certificates for workloads on this
+ * node.
  */
 public final class WorkloadProxies implements WorkloadProxyFactory, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkloadProxies.class.getName());
@@ -73,7 +75,9 @@ public final class WorkloadProxies implements WorkloadProxyFactory, AutoCloseabl
                 lock.unlock();
             }
             try {
-                ctx.connections().recheck(ctx.state().current());
+                ProxyState now = ctx.state().current();
+                ctx.connections().recheck(now);
+                ctx.certs().prefetchNode(now, ctx.settings().nodeName());
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "re-checking open connections failed", e);
             }

@@ -250,6 +250,20 @@ class ZtunnelDirectTest {
         }
     }
 
+    @Test
+    void certificatesOfWorkloadsOnThisNodeArePrefetchedOnStateUpdate() {
+        SpiffeId local = SpiffeId.of("", "c", "local-sa");
+        SpiffeId remote = SpiffeId.of("", "c", "remote-sa");
+        zA.state.apply(StateDelta.ofAddresses(
+                List.of(
+                        MeshState.convert(Protos.pod("c", "local", "127.0.4.1")),
+                        MeshState.convert(Protos.pod("c", "remote", "127.0.4.2").setNode("node-2"))),
+                List.of()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> zA.certs.current(local).isPresent());
+        assertThat(zA.certs.identities()).doesNotContain(remote);
+    }
+
     // --- helpers ---
 
     private static Authorization denyClient() {
