@@ -73,9 +73,22 @@ public final class TunnelBench {
                 rssAtStart.put(key(p, proc), Processes.rssKb(proc.pid()));
             }
         }
-        // One connection through each proxy before the idle figure that counts: a node's ztunnel has had traffic.
+        // The connection cost on fresh proxies, before the bulk runs grow their heaps.
+        System.out.println("tunnel bench: RSS with " + IDLE_CONNECTIONS + " open connections, fresh proxies");
+        Map<String, Long> rssFreshBusy = new LinkedHashMap<>();
         for (TunnelPath p : paths) {
-            LoadGen.closeAll(LoadGen.openIdle(p, 1));
+            if (p.processes().isEmpty()) {
+                continue;
+            }
+            List<Socket> conns = LoadGen.openIdle(p, IDLE_CONNECTIONS);
+            try {
+                Thread.sleep(1000);
+                for (TunnelPath.ProxyProcess proc : p.processes()) {
+                    rssFreshBusy.put(key(p, proc), Processes.rssKb(proc.pid()));
+                }
+            } finally {
+                LoadGen.closeAll(conns);
+            }
         }
 
         System.out.println("tunnel bench: warm-up");
@@ -122,7 +135,7 @@ public final class TunnelBench {
             }
         }
 
-        System.out.println("tunnel bench: RSS with " + IDLE_CONNECTIONS + " open connections");
+        System.out.println("tunnel bench: RSS with " + IDLE_CONNECTIONS + " open connections, after the runs");
         List<TunnelReport.Memory> memory = new ArrayList<>();
         for (TunnelPath p : paths) {
             if (p.processes().isEmpty()) {
@@ -141,6 +154,7 @@ public final class TunnelBench {
                             p.name(),
                             proc.role(),
                             rssAtStart.get(key(p, proc)),
+                            rssFreshBusy.get(key(p, proc)),
                             before[0],
                             Processes.rssKb(proc.pid()),
                             before[1],

@@ -40,9 +40,23 @@ record TunnelReport(
     static final double RSS_IDLE_MB = 64;
     static final double RSS_PER_1000_MB = 40;
 
-    /** RSS of one proxy process in KiB: right after start, idle after the load phases, with the open connections. */
+    /**
+     * RSS of one proxy process in KiB: right after start and with the open connections on the fresh process; idle
+     * after the load phases and with the open connections then.
+     */
     record Memory(
-            String path, String role, long startKb, long idleKb, long busyKb, long idleThreads, long busyThreads) {
+            String path,
+            String role,
+            long startKb,
+            long freshBusyKb,
+            long idleKb,
+            long busyKb,
+            long idleThreads,
+            long busyThreads) {
+        double freshPerThousandMb(int connections) {
+            return (freshBusyKb - startKb) / 1024.0 * 1000.0 / connections;
+        }
+
         double perThousandMb(int connections) {
             return (busyKb - idleKb) / 1024.0 * 1000.0 / connections;
         }
@@ -167,14 +181,15 @@ record TunnelReport(
         row(sb, "p99 ztunnel / direct", pct("ztunnel", 99) / pct("direct", 99), "", null);
         sb.append(String.format(
                 Locale.ROOT,
-                "%n| process | RSS at start MB | RSS idle after load MB | with %,d connections MB | per 1,000 MB |"
-                        + " threads idle → busy | target |%n",
+                "%n| process | RSS at start MB | with %,d connections MB | per 1,000 MB | RSS idle after the runs MB |"
+                        + " with %,d connections MB | per 1,000 MB | threads idle → busy | target |%n",
+                idleConnections,
                 idleConnections));
-        sb.append("|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Memory m : memory) {
             boolean z = m.path.equals("ztunnel");
             double idleMb = Math.max(m.startKb, m.idleKb) / 1024.0;
-            double per = m.perThousandMb(idleConnections);
+            double per = Math.max(m.freshPerThousandMb(idleConnections), m.perThousandMb(idleConnections));
             String verdict = !z
                     ? ""
                     : String.format(
@@ -186,19 +201,21 @@ record TunnelReport(
                             per <= RSS_PER_1000_MB ? "met" : "MISSED");
             sb.append(String.format(
                     Locale.ROOT,
-                    "| %s %s | %.1f | %.1f | %.1f | %.1f | %d → %d | %s |%n",
+                    "| %s %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d → %d | %s |%n",
                     m.path,
                     m.role,
                     m.startKb / 1024.0,
+                    m.freshBusyKb / 1024.0,
+                    m.freshPerThousandMb(idleConnections),
                     m.idleKb / 1024.0,
                     m.busyKb / 1024.0,
-                    per,
+                    m.perThousandMb(idleConnections),
                     m.idleThreads,
                     m.busyThreads,
                     verdict));
         }
-        sb.append("\nMB here = MiB of VmRSS from /proc/<pid>/status; the idle target is checked against the larger of"
-                + " the two idle figures.\n");
+        sb.append("\nMB here = MiB of VmRSS from /proc/<pid>/status. Each target is checked against the larger of"
+                + " its two figures (fresh process, and after the runs have grown the heap).\n");
         return sb.toString();
     }
 
