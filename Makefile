@@ -85,6 +85,7 @@ e2e-kind:
 	scripts/e2e-kind.sh
 
 ## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
+## Runs from this tree's module jars, not ~/.m2: other checkouts install over those while a bench runs.
 bench-ztunnel:
-	$(MVN) -pl bench -am install -DskipTests
-	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.ZtunnelBench
+	$(MVN) -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/run.classpath
+	cd bench && java -Xmx1g -cp target/classes:$$(cat target/run.classpath) io.ambient4j.bench.TunnelBench

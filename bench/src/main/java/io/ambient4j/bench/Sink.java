@@ -13,6 +13,11 @@ import java.net.Socket;
  * bytes). {@code P}: echo everything (request/response latency and idle connections).
  */
 final class Sink implements AutoCloseable {
+    /** First byte of a bulk connection: count bytes to EOF, answer the count. */
+    static final byte BULK = 'B';
+    /** First byte of an echo connection. */
+    static final byte ECHO = 'P';
+
     private final ServerSocket server;
 
     Sink(InetSocketAddress bind) throws IOException {
@@ -43,14 +48,14 @@ final class Sink implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             int mode = in.read();
             byte[] buf = new byte[64 * 1024];
-            if (mode == 'B') {
+            if (mode == BULK) {
                 long total = 0;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     total += n;
                 }
                 new DataOutputStream(out).writeLong(total);
-            } else if (mode == 'P') {
+            } else if (mode == ECHO) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     out.write(buf, 0, n);

@@ -24,35 +24,51 @@ import io.ambient4j.ztunnel.state.StateUpdater;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A ztunnel pair in one JVM for the benchmark: the real {@link WorkloadProxies} serving pod a (127.0.1.1, client)
- * and pod b (127.0.2.1, server) with HBONE between them, certificates from an in-process {@link MeshCa} through the
- * real {@link CertManager}. Captured connections on 127.0.1.1:15001 go to the sink given as argument (standing in
- * for SO_ORIGINAL_DST). Prints {@code READY} and runs until stdin closes.
+ * One ztunnel in its own JVM, so the benchmark can read each proxy's RSS: the real {@link WorkloadProxies} serving
+ * one pod of a two-pod mesh (pod {@code a} = the client, pod {@code b} = the server), listeners bound to that pod's
+ * loopback address. Certificates come through the real {@link CertManager} from the benchmark's CA, loaded from the
+ * Secret-style files the driver wrote (standing in for istiod's CA API); the mesh state is fed directly (standing in for xDS).
+ * Captured connections on pod a's 15001 go to the sink named on the command line (standing in for
+ * SO_ORIGINAL_DST). Prints {@code READY <pid>} once the pod's certificate is issued and runs until stdin closes.
+ *
+ * <p>Arguments: {@code client|server <ca dir> <client pod IP> <server pod IP> <sink IP> <sink port>}.
  */
-public final class ZtunnelPairMain {
-    private ZtunnelPairMain() {}
+public final class ZtunnelNode {
+    private ZtunnelNode() {}
 
     public static void main(String[] args) throws Exception {
-        InetSocketAddress sink = new InetSocketAddress(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
-        System.setProperty("java.util.logging.config.file", "/dev/null");
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        java.util.logging.Logger.getLogger("access").setLevel(java.util.logging.Level.OFF);
-        MeshCa ca = MeshCa.generateSelfSigned(SpiffeId.DEFAULT_TRUST_DOMAIN, Duration.ofDays(1));
+        boolean client = switch (args[0]) {
+            case "client" -> true;
+            case "server" -> false;
+            default -> throw new IllegalArgumentException("role must be client or server, not " + args[0]);
+        };
+        Path caDir = Path.of(args[1]);
+        InetAddress clientIp = InetAddress.getByName(args[2]);
+        InetAddress serverIp = InetAddress.getByName(args[3]);
+        InetSocketAddress sink = new InetSocketAddress(InetAddress.getByName(args[4]), Integer.parseInt(args[5]));
+
+        Map<String, String> caSecret = new HashMap<>();
+        try (var files = Files.list(caDir)) {
+            for (Path f : files.toList()) {
+                caSecret.put(f.getFileName().toString(), Files.readString(f));
+            }
+        }
+        MeshCa ca = MeshCa.fromSecretData(caSecret);
         CertManager certs = CertManager.create(id -> {
             Csr.KeyAndCsr kc = Csr.create(id);
             var leaf = ca.signCsr(kc.csrPem(), id, Duration.ofHours(24));
             return WorkloadCertificate.fromCaResponse(kc.key(), ca.responseChain(leaf), id);
         });
         StateUpdater state = new StateUpdater();
-        state.apply(StateDelta.ofAddresses(
-                List.of(pod("a", "client", "127.0.1.1"), pod("b", "server", "127.0.2.1")), List.of()));
-        Map<String, InetAddress> ips =
-                Map.of("client", InetAddress.getByName("127.0.1.1"), "server", InetAddress.getByName("127.0.2.1"));
+        state.apply(StateDelta.ofAddresses(List.of(pod("a", clientIp), pod("b", serverIp)), List.of()));
         Config cfg = Config.fromEnv(Map.of("POD_NAMESPACE", "istio-system", "SERVICE_ACCOUNT", "ztunnel"));
         DestinationLookup toSink = new DestinationLookup() {
             @Override
@@ -65,39 +81,35 @@ public final class ZtunnelPairMain {
                 return sink;
             }
         };
+        String ns = client ? "a" : "b";
+        InetAddress bind = client ? clientIp : serverIp;
         WorkloadProxies proxies = new WorkloadProxies(
                 state,
                 certs,
                 new ConnectionTelemetry(new TcpMetrics(), new AccessLog(LogFormat.PLAIN)),
-                ProxySettings.from(cfg).withBindAddress(p -> ips.get(p.name())),
+                ProxySettings.from(cfg).withBindAddress(p -> bind),
                 toSink);
-        proxies.start(
-                new WorkloadProxyFactory.PodInfo("a", "client", "a", SpiffeId.of("", "a", "client-sa")),
-                SocketFactory.plain());
-        proxies.start(
-                new WorkloadProxyFactory.PodInfo("b", "server", "b", SpiffeId.of("", "b", "server-sa")),
-                SocketFactory.plain());
-        certs.get(SpiffeId.of("", "a", "client-sa"), Duration.ofSeconds(30));
-        certs.get(SpiffeId.of("", "b", "server-sa"), Duration.ofSeconds(30));
+        SpiffeId identity = SpiffeId.of("", ns, "app-sa");
+        proxies.start(new WorkloadProxyFactory.PodInfo(ns, "app", ns, identity), SocketFactory.plain());
+        certs.get(identity, Duration.ofSeconds(30));
         System.out.println("READY " + ProcessHandle.current().pid());
         System.out.flush();
         while (System.in.read() >= 0) {
-            // run until the driver closes our stdin
+            // runs until the driver closes our stdin (or dies)
         }
         System.exit(0);
     }
 
-    private static Address pod(String ns, String name, String ip) throws Exception {
+    private static Address pod(String ns, InetAddress ip) throws Exception {
         Workload w = Workload.newBuilder()
-                .setUid("Kubernetes//Pod/" + ns + "/" + name)
-                .setName(name)
+                .setUid("Kubernetes//Pod/" + ns + "/app")
+                .setName("app")
                 .setNamespace(ns)
-                .addAddresses(com.google.protobuf.ByteString.copyFrom(
-                        InetAddress.getByName(ip).getAddress()))
+                .addAddresses(com.google.protobuf.ByteString.copyFrom(ip.getAddress()))
                 .setTunnelProtocol(TunnelProtocol.HBONE)
-                .setServiceAccount(name + "-sa")
-                .setWorkloadName(name)
-                .setCanonicalName(name)
+                .setServiceAccount("app-sa")
+                .setWorkloadName("app")
+                .setCanonicalName("app")
                 .setCanonicalRevision("v1")
                 .setNode("node-1")
                 .build();

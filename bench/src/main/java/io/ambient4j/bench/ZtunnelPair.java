@@ -1,0 +1,155 @@
+package io.ambient4j.bench;
+
+import io.ambient4j.common.tls.MeshCa;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ztunnel pair as two JVM processes ({@link ZtunnelNode}): the client-side ztunnel serves pod a and captures on
+ * a's 15001, carries the connection over HBONE (HTTP/2 CONNECT over mutual TLS) to the server-side ztunnel's 15008
+ * for pod b, which connects to the sink. Separate processes so each proxy's RSS can be read on its own, as a node's
+ * ztunnel would be.
+ */
+final class ZtunnelPair implements TunnelPath {
+    /**
+     * The JVM flags the ztunnels run with unless {@code -Dbench.ztunnelJvm} says otherwise; chosen by measurement
+     * (see bench/RESULTS.md): Serial GC (no parallel GC threads or G1 remembered sets), a heap cap that holds 1,000
+     * tunnels (96 MB did not: the relays' eager 64 KiB buffers), 256 KiB platform-thread stacks (relays run on virtual threads), fewer compiler threads.
+     */
+    static final List<String> DEFAULT_JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-Xms8m",
+            "-Xmx256m",
+            "-Xss256k",
+            "-XX:CICompilerCount=2",
+            "-XX:ReservedCodeCacheSize=32m",
+            "-XX:MaxMetaspaceSize=64m");
+
+    /** glibc malloc arenas for the ztunnels (the ztunnel-proxy branch measured less RSS with 2). */
+    static final String MALLOC_ARENA_MAX = "2";
+
+    private final List<ProxyProcess> nodes;
+    private final InetSocketAddress entry;
+    private final InetAddress clientIp;
+    private final List<String> jvmFlags;
+
+    private ZtunnelPair(List<ProxyProcess> nodes, InetSocketAddress entry, InetAddress clientIp, List<String> flags) {
+        this.nodes = nodes;
+        this.entry = entry;
+        this.clientIp = clientIp;
+        this.jvmFlags = flags;
+    }
+
+    /** The flags from {@code -Dbench.ztunnelJvm} (space-separated), else {@link #DEFAULT_JVM_FLAGS}. */
+    static List<String> jvmFlags() {
+        String custom = System.getProperty("bench.ztunnelJvm");
+        return custom == null || custom.isBlank()
+                ? DEFAULT_JVM_FLAGS
+                : Arrays.stream(custom.strip().split("\\s+")).toList();
+    }
+
+    static ZtunnelPair start(
+            Path dir, MeshCa ca, InetAddress clientIp, InetAddress serverIp, InetSocketAddress sink, List<String> flags)
+            throws IOException, InterruptedException {
+        Path caDir = Files.createDirectories(dir.resolve("ztunnel-ca"));
+        for (Map.Entry<String, String> e : ca.secretData().entrySet()) {
+            Files.writeString(caDir.resolve(e.getKey()), e.getValue());
+        }
+        List<ProxyProcess> started = new ArrayList<>();
+        try {
+            // Server first, so the client's first dial finds 15008 open.
+            for (String role : List.of("server", "client")) {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.addAll(flags);
+                cmd.addAll(List.of(
+                        "--enable-native-access=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/sun.nio.ch=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ZtunnelNode.class.getName(),
+                        role,
+                        caDir.toString(),
+                        clientIp.getHostAddress(),
+                        serverIp.getHostAddress(),
+                        sink.getAddress().getHostAddress(),
+                        String.valueOf(sink.getPort())));
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                pb.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+                Process p = pb.redirectError(
+                                dir.resolve("ztunnel-" + role + ".log").toFile())
+                        .start();
+                started.add(new ProxyProcess(role, p));
+                awaitReady(p, role);
+            }
+            InetSocketAddress entry = new InetSocketAddress(clientIp, 15001);
+            Processes.awaitListening(started.get(1).process(), entry, Duration.ofSeconds(10));
+            return new ZtunnelPair(List.of(started.get(1), started.get(0)), entry, clientIp, flags);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            started.forEach(n -> Processes.stop(n.process()));
+            throw e;
+        }
+    }
+
+    private static void awaitReady(Process p, String role) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (line.startsWith("READY ")) {
+                return;
+            }
+        }
+        throw new IOException("ztunnel " + role + " exited before READY (see its log in the bench temp dir)");
+    }
+
+    @Override
+    public String name() {
+        return "ztunnel";
+    }
+
+    @Override
+    public InetSocketAddress entry() {
+        return entry;
+    }
+
+    @Override
+    public InetAddress bindFrom() {
+        return clientIp;
+    }
+
+    @Override
+    public List<ProxyProcess> processes() {
+        return nodes;
+    }
+
+    @Override
+    public String description() {
+        return "ztunnel (pod a, own JVM) :15001 → HBONE, HTTP/2 CONNECT over TLS 1.3 mutual → ztunnel (pod b, own JVM)"
+                + " :15008; JVM flags `" + String.join(" ", jvmFlags) + "`, `MALLOC_ARENA_MAX=" + MALLOC_ARENA_MAX
+                + "`";
+    }
+
+    @Override
+    public void close() {
+        for (ProxyProcess n : nodes) {
+            try {
+                n.process().getOutputStream().close(); // the node exits when its stdin closes
+            } catch (IOException e) {
+                // stopped below anyway
+            }
+        }
+        nodes.forEach(n -> Processes.stop(n.process()));
+    }
+}
