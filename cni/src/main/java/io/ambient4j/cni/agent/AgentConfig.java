@@ -4,6 +4,7 @@ import io.ambient4j.cni.plugin.CniInstallConfig;
 import io.ambient4j.cni.zds.ZdsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,8 @@ public record AgentConfig(
         Path cniAgentRunDir,
         String hostRoot,
         int metricsPort,
-        CniInstallConfig install) {
+        CniInstallConfig install,
+        Duration hostReconcileInterval) {
     public static final String NODE_NAME = "NODE_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
     public static final String AMBIENT_DNS_CAPTURE = "AMBIENT_DNS_CAPTURE";
@@ -61,6 +63,9 @@ public record AgentConfig(
     public static final String ENABLE_AMBIENT_DETECTION_RETRY = "ENABLE_AMBIENT_DETECTION_RETRY";
     /** ambient4j additions: where the image keeps the plugin, where the host's bin dir is mounted, its log level. */
     public static final String PLUGIN_SOURCE = "AMBIENT4J_CNI_PLUGIN_SOURCE";
+
+    /** ambient4j addition: seconds between host probe reconciles (0 disables the periodic one). */
+    public static final String HOST_RECONCILE_SECONDS = "AMBIENT4J_HOST_RECONCILE_SECONDS";
 
     public static final String HOST_CNI_BIN_DIR = "AMBIENT4J_HOST_CNI_BIN_DIR";
     public static final String PLUGIN_LOG_LEVEL = "AMBIENT4J_PLUGIN_LOG_LEVEL";
@@ -123,7 +128,8 @@ public record AgentConfig(
                 runDir,
                 procRoot.equals(Path.of("/host/proc")) ? "/host" : "",
                 integer(env, METRICS_PORT, 15014),
-                install);
+                install,
+                Duration.ofSeconds(integer(env, HOST_RECONCILE_SECONDS, 30)));
     }
 
     /** The same settings with another host netns and /proc (tests run the "host" as a namespace). */
@@ -144,7 +150,8 @@ public record AgentConfig(
                 cniAgentRunDir,
                 hostRoot,
                 metricsPort,
-                install);
+                install,
+                hostReconcileInterval);
     }
 
     /** The plugin event socket inside the run directory. */
