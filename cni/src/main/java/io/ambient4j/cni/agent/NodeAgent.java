@@ -115,7 +115,8 @@ public final class NodeAgent implements AutoCloseable {
         AmbientPodController controller = new AmbientPodController(
                 client,
                 config.nodeName(),
-                new EnrolmentPolicy(config.excludedNamespaces(), config.systemNamespace()),
+                new EnrolmentPolicy(
+                        config.excludedNamespaces(), config.systemNamespace(), config.enablementSelectors()),
                 dataplane,
                 new ProcNetnsResolver(config.procRoot(), hostNetns.inode()),
                 Duration.ofSeconds(1),
