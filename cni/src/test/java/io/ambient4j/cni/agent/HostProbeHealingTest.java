@@ -43,6 +43,7 @@ class HostProbeHealingTest {
     Path dir;
 
     private NetnsLab lab;
+    private Pod pod;
     private NodeAgent agent;
     private StandInZtunnel ztunnel;
 
@@ -59,8 +60,8 @@ class HostProbeHealingTest {
         }
     }
 
-    @Test
-    void C023_probeSetAndChainHealWhileTheAgentRuns() throws Exception {
+    /** Starts the agent with one pod enrolled; returns the pod netns. */
+    private String startWithEnrolledPod(String reconcileSeconds) throws Exception {
         lab = new NetnsLab();
         String podNs = lab.pod("a", 10);
         client.namespaces()
@@ -71,7 +72,7 @@ class HostProbeHealingTest {
                         .endMetadata()
                         .build())
                 .create();
-        Pod pod = client.pods()
+        pod = client.pods()
                 .inNamespace("app")
                 .resource(new PodBuilder()
                         .withNewMetadata()
@@ -94,8 +95,8 @@ class HostProbeHealingTest {
                 "0::/kubepods/pod" + pod.getMetadata().getUid() + "/c0\n");
         Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
         Map<String, String> env = AgentTestEnv.of(dir);
-        // Only the reconciles this test triggers (and the one after each add) may run.
-        env.put(AgentConfig.HOST_RECONCILE_SECONDS, "0");
+        // "0": only the reconciles the test triggers (and the one after each add) run.
+        env.put(AgentConfig.HOST_RECONCILE_SECONDS, reconcileSeconds);
         AgentConfig config = AgentConfig.fromEnv(env).withHost(Path.of("/var/run/netns", lab.node), proc);
         agent = NodeAgent.start(config, client, new KubePodAnnotator(client, false));
         ztunnel = new StandInZtunnel(config.zdsSocket());
@@ -108,6 +109,12 @@ class HostProbeHealingTest {
                     .getAnnotations();
             return a != null && "enabled".equals(a.get("ambient.istio.io/redirection"));
         });
+        return podNs;
+    }
+
+    @Test
+    void C023_probeSetAndChainHealWhileTheAgentRuns() throws Exception {
+        String podNs = startWithEnrolledPod("0");
         // The worker queues a reconcile right after the add; two in a row drain it (the queue is FIFO).
         agent.reconcileHost();
         assertThat(agent.reconcileHost())
@@ -156,6 +163,17 @@ class HostProbeHealingTest {
         assertThat(lab.in(lab.node, "iptables-save", "-t", "nat")).contains("-A POSTROUTING -j ISTIO_POSTRT");
         assertProbeArrivesFromSnatAddress(app);
         assertThat(agent.reconcileHost()).as("healed state is stable").isEmpty();
+    }
+
+    @Test
+    void C023_periodicReconcileHealsWithoutAnyPodEvent() throws Exception {
+        startWithEnrolledPod("1");
+        lab.in(lab.node, "ipset", "flush", SET);
+        lab.in(lab.node, "iptables", "-t", "nat", "-D", "POSTROUTING", "-j", "ISTIO_POSTRT");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(lab.in(lab.node, "ipset", "list", SET)).contains(NetnsLab.ip(10));
+            assertThat(lab.in(lab.node, "iptables-save", "-t", "nat")).contains("-A POSTROUTING -j ISTIO_POSTRT");
+        });
     }
 
     private void assertProbeArrivesFromSnatAddress(ServerSocketChannel app) throws Exception {
