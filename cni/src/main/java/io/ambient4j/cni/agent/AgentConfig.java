@@ -1,9 +1,12 @@
 package io.ambient4j.cni.agent;
 
+import io.ambient4j.cni.enablement.EnablementSelectors;
+import io.ambient4j.cni.enablement.SelectorException;
 import io.ambient4j.cni.plugin.CniInstallConfig;
 import io.ambient4j.cni.zds.ZdsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +33,9 @@ public record AgentConfig(
         Path cniAgentRunDir,
         String hostRoot,
         int metricsPort,
-        CniInstallConfig install) {
+        CniInstallConfig install,
+        Duration hostReconcileInterval,
+        EnablementSelectors enablementSelectors) {
     public static final String NODE_NAME = "NODE_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
     public static final String AMBIENT_DNS_CAPTURE = "AMBIENT_DNS_CAPTURE";
@@ -38,6 +43,9 @@ public record AgentConfig(
     public static final String AMBIENT_RECONCILE = "AMBIENT_RECONCILE_POD_RULES_ON_STARTUP";
     public static final String NATIVE_NFTABLES = "NATIVE_NFTABLES";
     public static final String EXCLUDE_NAMESPACES = "EXCLUDE_NAMESPACES";
+    /** The chart's {@code ambient.enablementSelectors} as YAML (helm-charts §4.5). */
+    public static final String AMBIENT_ENABLEMENT_SELECTOR = "AMBIENT_ENABLEMENT_SELECTOR";
+
     public static final String ALLOW_SWITCH_TO_HOST_NS = "ALLOW_SWITCH_TO_HOST_NS";
     /** ambient4j additions (upstream hard-codes these). */
     public static final String ZDS_SOCKET = "AMBIENT4J_ZDS_SOCKET";
@@ -61,6 +69,9 @@ public record AgentConfig(
     public static final String ENABLE_AMBIENT_DETECTION_RETRY = "ENABLE_AMBIENT_DETECTION_RETRY";
     /** ambient4j additions: where the image keeps the plugin, where the host's bin dir is mounted, its log level. */
     public static final String PLUGIN_SOURCE = "AMBIENT4J_CNI_PLUGIN_SOURCE";
+
+    /** ambient4j addition: seconds between host probe reconciles (0 disables the periodic one). */
+    public static final String HOST_RECONCILE_SECONDS = "AMBIENT4J_HOST_RECONCILE_SECONDS";
 
     public static final String HOST_CNI_BIN_DIR = "AMBIENT4J_HOST_CNI_BIN_DIR";
     public static final String PLUGIN_LOG_LEVEL = "AMBIENT4J_PLUGIN_LOG_LEVEL";
@@ -86,6 +97,15 @@ public record AgentConfig(
                         .filter(s -> !s.isEmpty())
                         .collect(Collectors.toSet())
                 : AgentConstants.DEFAULT_EXCLUDED_NAMESPACES;
+        EnablementSelectors selectors;
+        try {
+            selectors = EnablementSelectors.parse(env.get(AMBIENT_ENABLEMENT_SELECTOR));
+        } catch (SelectorException e) {
+            throw new AgentConfigException(
+                    AgentConfigException.Reason.BAD_ENABLEMENT_SELECTOR,
+                    AMBIENT_ENABLEMENT_SELECTOR,
+                    e.getMessage() + " (" + e.reason() + ")");
+        }
         String systemNamespace = env.getOrDefault(POD_NAMESPACE, AgentConstants.DEFAULT_SYSTEM_NAMESPACE);
         Path runDir = Path.of(env.getOrDefault(CNI_AGENT_RUN_DIR, DEFAULT_RUN_DIR.toString()));
         String ownedFile = env.getOrDefault(
@@ -106,7 +126,8 @@ public record AgentConfig(
                 excluded.stream().sorted().toList(),
                 systemNamespace,
                 bool(env, NATIVE_NFTABLES, false),
-                bool(env, ENABLE_AMBIENT_DETECTION_RETRY, false));
+                bool(env, ENABLE_AMBIENT_DETECTION_RETRY, false),
+                selectors.asJson());
         return new AgentConfig(
                 node,
                 systemNamespace,
@@ -123,7 +144,9 @@ public record AgentConfig(
                 runDir,
                 procRoot.equals(Path.of("/host/proc")) ? "/host" : "",
                 integer(env, METRICS_PORT, 15014),
-                install);
+                install,
+                Duration.ofSeconds(integer(env, HOST_RECONCILE_SECONDS, 30)),
+                selectors);
     }
 
     /** The same settings with another host netns and /proc (tests run the "host" as a namespace). */
@@ -144,7 +167,9 @@ public record AgentConfig(
                 cniAgentRunDir,
                 hostRoot,
                 metricsPort,
-                install);
+                install,
+                hostReconcileInterval,
+                enablementSelectors);
     }
 
     /** The plugin event socket inside the run directory. */

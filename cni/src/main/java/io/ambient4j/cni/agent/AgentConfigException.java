@@ -6,7 +6,8 @@ public final class AgentConfigException extends IllegalArgumentException {
     public enum Reason {
         MISSING,
         NOT_A_BOOLEAN,
-        NOT_A_NUMBER
+        NOT_A_NUMBER,
+        BAD_ENABLEMENT_SELECTOR
     }
 
     private final Reason reason;

@@ -2,6 +2,7 @@ package io.ambient4j.cni.agent;
 
 import io.ambient4j.cni.plugin.CniAddEvent;
 import io.ambient4j.cni.plugin.PluginEventServer;
+import io.ambient4j.cni.rules.ProbeHealing;
 import io.ambient4j.common.net.Netns;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,6 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -80,6 +82,11 @@ public final class AmbientPodController implements AutoCloseable {
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
     private volatile Consumer<String> podEvents = type -> {};
+    private HostProbeHealer healer;
+    private Duration healInterval = Duration.ZERO;
+    /** A host reconcile is queued and has not started yet; later requests fold into it. */
+    private final AtomicBoolean healQueued = new AtomicBoolean();
+
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Namespace> namespaces;
     private Thread worker;
@@ -122,6 +129,52 @@ public final class AmbientPodController implements AutoCloseable {
     /** Counts pod watch events by type ({@code add}, {@code update}, {@code delete}); set before start(). */
     public void countPodEvents(Consumer<String> counter) {
         this.podEvents = counter;
+    }
+
+    /**
+     * Keeps the node's probe set and SNAT chain healed (set before start()): every {@code interval} (when
+     * positive) and after every pod add or removal, on the worker.
+     */
+    public void healHost(HostProbeHealer hostHealer, Duration interval) {
+        this.healer = hostHealer;
+        this.healInterval = interval;
+    }
+
+    /**
+     * Runs a host reconcile on the worker now and waits for it: start-up (after the initial pod list) and
+     * tests use it. Returns the actions that were needed.
+     */
+    public List<ProbeHealing.Action> reconcileHost(Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (healer == null) {
+            return List.of();
+        }
+        return onWorker(() -> healer.reconcile(Map.copyOf(known)), timeout);
+    }
+
+    private void requestHostReconcile() {
+        if (healer == null || !healQueued.compareAndSet(false, true)) {
+            return;
+        }
+        submit(new Work(
+                "",
+                "",
+                Optional.empty(),
+                1,
+                Optional.of(new Job(
+                        () -> {
+                            healQueued.set(false);
+                            try {
+                                return healer.reconcile(Map.copyOf(known));
+                            } catch (IOException | RuntimeException e) {
+                                LOG.log(
+                                        Level.WARNING,
+                                        "host probe reconcile failed (next one retries): {0}",
+                                        e.getMessage());
+                                return List.of();
+                            }
+                        },
+                        new CompletableFuture<>()))));
     }
 
     /** Starts both informers and the worker. */
@@ -171,6 +224,13 @@ public final class AmbientPodController implements AutoCloseable {
             }
         });
         worker = Thread.ofPlatform().name("ambient-pods").daemon(true).start(this::work);
+        if (healer != null && healInterval.isPositive()) {
+            retries.scheduleWithFixedDelay(
+                    this::requestHostReconcile,
+                    healInterval.toMillis(),
+                    healInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     private boolean onThisNode(Pod pod) {
@@ -355,6 +415,7 @@ public final class AmbientPodController implements AutoCloseable {
             MeshDataplane.AddResult r = dataplane.addPodToMesh(view, netns, serviceAccount(pod.get()));
             if (r.event() == AnnotationMachine.Event.ADD_SUCCEEDED) {
                 known.put(view.uid(), view.ips());
+                requestHostReconcile();
                 return PluginEventServer.Reply.ok("captured");
             }
             return new PluginEventServer.Reply(
@@ -373,7 +434,9 @@ public final class AmbientPodController implements AutoCloseable {
             if (RedirectionState.of(gone) != RedirectionState.NONE) {
                 dataplane.removePodFromMesh(gone, Optional.empty(), true);
             }
-            known.remove(gone.uid());
+            if (known.remove(gone.uid()) != null) {
+                requestHostReconcile();
+            }
             return true;
         }
         Pod pod = pods.getStore().getByKey(w.namespace() + "/" + w.name());
@@ -404,17 +467,20 @@ public final class AmbientPodController implements AutoCloseable {
                         == AnnotationMachine.Event.ADD_SUCCEEDED;
                 if (added) {
                     known.put(view.uid(), view.ips());
+                    requestHostReconcile();
                 }
                 return added;
             }
             case ADOPT -> {
                 dataplane.adoptEnrolledPod(view, resolver.open(view), serviceAccount(pod), reconcileRules);
                 known.put(view.uid(), view.ips());
+                requestHostReconcile();
                 return true;
             }
             case REMOVE -> {
                 dataplane.removePodFromMesh(view, resolver.open(view), false);
                 known.remove(view.uid());
+                requestHostReconcile();
                 return true;
             }
             case WAIT_FOR_IP, NOTHING -> {

@@ -8,6 +8,7 @@ import io.ambient4j.cni.netns.IptablesDetector;
 import io.ambient4j.cni.plugin.CniInstaller;
 import io.ambient4j.cni.plugin.PluginEventServer;
 import io.ambient4j.cni.rules.IpFamily;
+import io.ambient4j.cni.rules.ProbeHealing;
 import io.ambient4j.cni.zds.PodCache;
 import io.ambient4j.cni.zds.ZdsConfig;
 import io.ambient4j.cni.zds.ZdsServer;
@@ -18,11 +19,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,12 +115,14 @@ public final class NodeAgent implements AutoCloseable {
         AmbientPodController controller = new AmbientPodController(
                 client,
                 config.nodeName(),
-                new EnrolmentPolicy(config.excludedNamespaces(), config.systemNamespace()),
+                new EnrolmentPolicy(
+                        config.excludedNamespaces(), config.systemNamespace(), config.enablementSelectors()),
                 dataplane,
                 new ProcNetnsResolver(config.procRoot(), hostNetns.inode()),
                 Duration.ofSeconds(1),
                 config.reconcileOnStartup(),
                 config::netnsPath);
+        controller.healHost(new HostProbeHealer(hostProbe, config.ipv6()), config.hostReconcileInterval());
         AgentMetrics metrics = new AgentMetrics();
         metrics.ztunnelConnections(zds::connectionCount);
         controller.countPodEvents(metrics::reconcileEvent);
@@ -158,7 +158,11 @@ public final class NodeAgent implements AutoCloseable {
             if (!controller.awaitInitialSync(INITIAL_SYNC)) {
                 throw new IOException("pods and namespaces not handled within " + INITIAL_SYNC);
             }
-            pruneProbeSets(controller, hostProbe, config.ipv6());
+            // Drops entries of pods that left while no agent ran, re-adds missing ones.
+            List<ProbeHealing.Action> healed = controller.reconcileHost(Duration.ofSeconds(30));
+            if (!healed.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "start-up host probe reconcile: {0}", healed);
+            }
             zds.start();
             agent.plugin = PluginEventServer.start(
                     config.pluginEventSocket(),
@@ -186,31 +190,18 @@ public final class NodeAgent implements AutoCloseable {
             throw new IOException("interrupted during start-up", e);
         } catch (ExecutionException | TimeoutException e) {
             agent.close();
-            throw new IOException("pruning the probe ipsets: " + e, e);
+            throw new IOException("reconciling the host probe state: " + e, e);
         }
         ready.set(true);
         return agent;
     }
 
     /**
-     * Drops probe-set entries of pods that left the mesh while no agent ran, once every current pod has
-     * been handled. Runs on the pod worker, so no pod is being added while the set is compared.
+     * Heals the host probe state now, on the pod worker (tests call this to trigger the periodic reconcile
+     * deterministically). Returns the actions that were needed.
      */
-    private static void pruneProbeSets(AmbientPodController controller, HostProbe probe, boolean ipv6)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        List<InetAddress> removed = controller.onWorker(
-                () -> {
-                    Set<InetAddress> keep = controller.meshedIps();
-                    List<InetAddress> gone = new ArrayList<>(probe.prune(IpFamily.V4, keep));
-                    if (ipv6) {
-                        gone.addAll(probe.prune(IpFamily.V6, keep));
-                    }
-                    return gone;
-                },
-                Duration.ofSeconds(30));
-        if (!removed.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "removed stale probe ipset entries {0}", removed);
-        }
+    public List<ProbeHealing.Action> reconcileHost() throws InterruptedException, ExecutionException, TimeoutException {
+        return controller.reconcileHost(Duration.ofSeconds(30));
     }
 
     /** The bound metrics port (useful when configured as 0). */

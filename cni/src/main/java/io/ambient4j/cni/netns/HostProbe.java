@@ -4,12 +4,15 @@ import io.ambient4j.cni.rules.HostProbeRules;
 import io.ambient4j.cni.rules.IpFamily;
 import io.ambient4j.cni.rules.IptablesRuleSet;
 import io.ambient4j.cni.rules.IptablesState;
+import io.ambient4j.cni.rules.ProbeHealing;
 import io.ambient4j.cni.rules.RuleConstants;
 import io.ambient4j.cni.rules.RuleSync;
 import io.ambient4j.common.net.Netns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The node side of probe handling in the node's namespace: the set of enrolled pod IPs and the nat
@@ -102,6 +105,35 @@ public final class HostProbe {
             removePod(family, ip);
         }
         return stale;
+    }
+
+    /**
+     * Reads back what {@link io.ambient4j.cni.rules.ProbeHealing} compares: is the set there, are the chain,
+     * its rule and the POSTROUTING jump intact, and which IPs the set holds.
+     */
+    public ProbeHealing.Observed observe(IpFamily family) throws IOException {
+        if (backend == Backend.NFTABLES) {
+            CommandRunner.Result set = runner.run(node, HostProbeRules.nftListSet(family), null);
+            boolean present = set.ok();
+            CommandRunner.Result chain = runner.run(
+                    node, List.of("nft", "list", "chain", "inet", RuleConstants.NFT_NAT, "postrouting"), null);
+            boolean intact = chain.ok() && chain.stdout().contains("@" + family.probeSet());
+            Set<InetAddress> members = present
+                    ? HostProbeRules.parseNftMembers(set.stdout()).stream()
+                            .map(InetAddress::ofLiteral)
+                            .collect(Collectors.toSet())
+                    : Set.of();
+            return new ProbeHealing.Observed(present, intact, members);
+        }
+        CommandRunner.Result save = runner.run(node, HostProbeRules.ipsetSave(family), null);
+        boolean present = save.ok();
+        Set<InetAddress> members = present
+                ? HostProbeRules.parseIpsetMembers(save.stdout(), family).stream()
+                        .map(InetAddress::ofLiteral)
+                        .collect(Collectors.toSet())
+                : Set.of();
+        boolean intact = state(family).equals(HostProbeRules.iptables(family).expectedState());
+        return new ProbeHealing.Observed(present, intact, members);
     }
 
     /** The Istio-owned host state (iptables form). */

@@ -35,7 +35,7 @@ public final class CniConfigs {
         e.put("cni_agent_run_dir", c.hostRunDir().toString());
         e.put("dns", Map.of());
         e.put("enable_ambient_detection_retry", c.ambientDetectionRetry());
-        e.put("enablement_selectors", defaultSelectors());
+        e.put("enablement_selectors", c.enablementSelectors());
         e.put("exclude_namespaces", c.excludeNamespaces());
         e.put("ipam", Map.of());
         e.put("name", CniInstallConfig.PLUGIN_NAME);
@@ -44,25 +44,6 @@ public final class CniConfigs {
         e.put("pod_namespace", c.podNamespace());
         e.put("type", CniInstallConfig.PLUGIN_NAME);
         return e;
-    }
-
-    /**
-     * The chart's default {@code ambient.enablementSelectors}. Informational in the entry: the plugin asks
-     * the agent, and the agent applies the same rule (EnrolmentPolicy).
-     */
-    static List<Object> defaultSelectors() {
-        return List.of(
-                Map.of("podSelector", Map.of("matchLabels", Map.of("istio.io/dataplane-mode", "ambient"))),
-                Map.of(
-                        "namespaceSelector",
-                        Map.of("matchLabels", Map.of("istio.io/dataplane-mode", "ambient")),
-                        "podSelector",
-                        Map.of(
-                                "matchExpressions",
-                                List.of(Map.of(
-                                        "key", "istio.io/dataplane-mode",
-                                        "operator", "NotIn",
-                                        "values", List.of("none"))))));
     }
 
     /** A standalone configuration holding only the plugin (chained = false). */

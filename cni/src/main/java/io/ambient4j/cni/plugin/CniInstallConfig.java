@@ -1,5 +1,6 @@
 package io.ambient4j.cni.plugin;
 
+import io.ambient4j.cni.enablement.EnablementSelectors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,8 @@ public record CniInstallConfig(
         List<String> excludeNamespaces,
         String podNamespace,
         boolean nativeNftables,
-        boolean ambientDetectionRetry) {
+        boolean ambientDetectionRetry,
+        List<Object> enablementSelectors) {
     public static final String PLUGIN_NAME = "istio-cni";
     public static final String DEFAULT_ISTIO_OWNED_FILE = "02-istio-cni.conflist";
     /** Upstream's file name for a standalone (not chained) configuration. */
@@ -33,6 +35,43 @@ public record CniInstallConfig(
 
     public CniInstallConfig {
         excludeNamespaces = List.copyOf(excludeNamespaces);
+        enablementSelectors = List.copyOf(enablementSelectors);
+    }
+
+    /** With the chart's default enablement selectors in the entry. */
+    public CniInstallConfig(
+            Path pluginSource,
+            Path mountedBinDir,
+            Path mountedConfDir,
+            Optional<String> confName,
+            boolean chained,
+            boolean istioOwned,
+            String istioOwnedFileName,
+            boolean groupReadable,
+            String pluginLogLevel,
+            Path hostRunDir,
+            boolean ambientEnabled,
+            List<String> excludeNamespaces,
+            String podNamespace,
+            boolean nativeNftables,
+            boolean ambientDetectionRetry) {
+        this(
+                pluginSource,
+                mountedBinDir,
+                mountedConfDir,
+                confName,
+                chained,
+                istioOwned,
+                istioOwnedFileName,
+                groupReadable,
+                pluginLogLevel,
+                hostRunDir,
+                ambientEnabled,
+                excludeNamespaces,
+                podNamespace,
+                nativeNftables,
+                ambientDetectionRetry,
+                EnablementSelectors.defaults().asJson());
     }
 
     /** The installed plugin binary on the host. */

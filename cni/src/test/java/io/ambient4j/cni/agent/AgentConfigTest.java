@@ -102,4 +102,37 @@ class AgentConfigTest {
         assertThat(AgentConfig.mapNetnsPath("/host", "/host/proc/1/ns/net")).isEqualTo(Path.of("/host/proc/1/ns/net"));
         assertThat(AgentConfig.mapNetnsPath("", "/var/run/netns/cni-1")).isEqualTo(Path.of("/var/run/netns/cni-1"));
     }
+
+    @Test
+    void C019_malformedEnablementSelectorFailsStartUpNamingTheVariable() {
+        assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of(
+                        "NODE_NAME",
+                        "n1",
+                        "AMBIENT_ENABLEMENT_SELECTOR",
+                        "- podSelector: {matchExpressions: [{key: a, operator: Equals, values: [b]}]}")))
+                .isInstanceOfSatisfying(AgentConfigException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(AgentConfigException.Reason.BAD_ENABLEMENT_SELECTOR);
+                    assertThat(e.variable()).isEqualTo("AMBIENT_ENABLEMENT_SELECTOR");
+                    assertThat(e.getMessage())
+                            .contains("[0].podSelector.matchExpressions[0].operator 'Equals'")
+                            .contains("BAD_OPERATOR");
+                });
+    }
+
+    @Test
+    void C019_customEnablementSelectorReachesPolicyAndConflistEntry() {
+        AgentConfig c = AgentConfig.fromEnv(Map.of(
+                "NODE_NAME",
+                "n1",
+                "AMBIENT_ENABLEMENT_SELECTOR",
+                "- podSelector:\n    matchLabels: {mesh: \"yes\"}\n"));
+        assertThat(c.enablementSelectors().matches(Map.of("mesh", "yes"), Map.of()))
+                .isTrue();
+        assertThat(c.enablementSelectors().matches(Map.of("istio.io/dataplane-mode", "ambient"), Map.of()))
+                .isFalse();
+        assertThat(c.install().enablementSelectors())
+                .isEqualTo(java.util.List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("mesh", "yes")))));
+        assertThat(io.ambient4j.cni.plugin.CniConfigs.entry(c.install()).get("enablement_selectors"))
+                .isEqualTo(c.install().enablementSelectors());
+    }
 }

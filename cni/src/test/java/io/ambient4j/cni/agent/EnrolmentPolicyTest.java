@@ -172,4 +172,56 @@ class EnrolmentPolicyTest {
                 .as("unparsable boolean ignored; legacy interfaces annotation honoured")
                 .isEqualTo(new PodRuleOptions(false, false, List.of("net1"), false));
     }
+
+    /** Selects every pod of namespaces labelled {@code mesh=on}, whatever the pod's labels. */
+    private static final EnrolmentPolicy CUSTOM = new EnrolmentPolicy(
+            java.util.Set.of("kube-system"),
+            "istio-system",
+            io.ambient4j.cni.enablement.EnablementSelectors.parse(
+                    "- namespaceSelector: {matchLabels: {mesh: \"on\"}}"));
+
+    static Stream<Arguments> customCases() {
+        Map<String, String> meshNs = Map.of("mesh", "on");
+        return Stream.of(
+                Arguments.of("C019 custom selector enrols", pod(Map.of()), meshNs, true, Reason.SELECTOR),
+                Arguments.of(
+                        "C019 default labels no longer enrol", pod(Map.of()), AMBIENT_NS, false, Reason.NOT_SELECTED),
+                Arguments.of(
+                        "C009 pod opt-out beats a custom selector",
+                        pod(Map.of("istio.io/dataplane-mode", "none")),
+                        meshNs,
+                        false,
+                        Reason.POD_OPT_OUT),
+                Arguments.of(
+                        "C011 hostNetwork beats a custom selector",
+                        pod("app", Map.of(), Map.of(), true),
+                        meshNs,
+                        false,
+                        Reason.HOST_NETWORK),
+                Arguments.of(
+                        "C012 excluded namespace beats a custom selector",
+                        pod("kube-system", Map.of(), Map.of(), false),
+                        meshNs,
+                        false,
+                        Reason.EXCLUDED_NAMESPACE),
+                Arguments.of(
+                        "C019 sidecar-injected beats a custom selector",
+                        pod("app", Map.of(), Map.of("sidecar.istio.io/status", "{}"), false),
+                        meshNs,
+                        false,
+                        Reason.SIDECAR_INJECTED),
+                Arguments.of(
+                        "C019 ztunnel beats a custom selector",
+                        pod("istio-system", Map.of("app", "ztunnel"), Map.of(), false),
+                        meshNs,
+                        false,
+                        Reason.ZTUNNEL_POD));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("customCases")
+    void C019_customSelectorsKeepHardExclusions(
+            String name, PodView pod, Map<String, String> nsLabels, boolean ambient, Reason reason) {
+        assertThat(CUSTOM.decide(pod, nsLabels)).as(name).isEqualTo(new EnrolmentPolicy.Decision(ambient, reason));
+    }
 }

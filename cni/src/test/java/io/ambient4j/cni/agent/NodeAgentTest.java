@@ -179,6 +179,86 @@ class NodeAgentTest {
         assertThat(ztunnel.fdInodes).containsExactly(lab.ns(podNs).inode());
     }
 
+    @Test
+    void C019_customEnablementSelectorDecidesWhoIsCaptured() throws Exception {
+        lab = new NetnsLab();
+        String podNs = lab.pod("a", 10);
+        String plainNs = lab.pod("b", 11);
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("app")
+                        .endMetadata()
+                        .build())
+                .create();
+        // "web" is selected only by the custom selector; "plain" only by the chart default, which is replaced.
+        Pod web = client.pods()
+                .inNamespace("app")
+                .resource(labelledPod("web", 10, Map.of("mesh", "yes")))
+                .create();
+        Pod plain = client.pods()
+                .inNamespace("app")
+                .resource(labelledPod("plain", 11, Map.of("istio.io/dataplane-mode", "ambient")))
+                .create();
+        Path proc = dir.resolve("proc");
+        procEntry(proc, "31", web, podNs);
+        procEntry(proc, "32", plain, plainNs);
+        Map<String, String> env = AgentTestEnv.of(dir);
+        env.put("AMBIENT_ENABLEMENT_SELECTOR", "- podSelector:\n    matchLabels: {mesh: \"yes\"}\n");
+        AgentConfig config = AgentConfig.fromEnv(env).withHost(Path.of("/var/run/netns", lab.node), proc);
+        agent = NodeAgent.start(config, client, new KubePodAnnotator(client, false));
+        ztunnel = new StandInZtunnel(config.zdsSocket());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "enabled".equals(redirection("web")));
+        assertThat(lab.in(podNs, "iptables-save")).contains("-j REDIRECT --to-ports 15006");
+        agent.reconcileHost();
+        assertThat(redirection("plain"))
+                .as("not selected by the custom selector")
+                .isNull();
+        assertThat(lab.in(lab.node, "ipset", "list", "istio-inpod-probes-v4"))
+                .contains(NetnsLab.ip(10))
+                .doesNotContain(NetnsLab.ip(11));
+        await().atMost(Duration.ofSeconds(10)).until(agent::installed);
+        assertThat(Files.readString(dir.resolve("net.d").resolve("10-bridge.conflist")))
+                .contains("\"enablement_selectors\"")
+                .contains("\"mesh\" : \"yes\"")
+                .doesNotContain("NotIn");
+    }
+
+    private static void procEntry(Path proc, String pid, Pod pod, String netns) throws IOException {
+        Path ns = Files.createDirectories(proc.resolve(pid).resolve("ns"));
+        Files.writeString(
+                proc.resolve(pid).resolve("cgroup"),
+                "0::/kubepods/pod" + pod.getMetadata().getUid() + "/c\n");
+        Files.createSymbolicLink(ns.resolve("net"), Path.of("/var/run/netns", netns));
+    }
+
+    private String redirection(String pod) {
+        Map<String, String> a = client.pods()
+                .inNamespace("app")
+                .withName(pod)
+                .get()
+                .getMetadata()
+                .getAnnotations();
+        return a == null ? null : a.get("ambient.istio.io/redirection");
+    }
+
+    private static Pod labelledPod(String name, int host, Map<String, String> labels) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("app")
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("node1")
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .withPodIP(NetnsLab.ip(host))
+                .endStatus()
+                .build();
+    }
+
     private static Pod enrolledPod(String name, int host) {
         return new PodBuilder()
                 .withNewMetadata()

@@ -4,8 +4,10 @@ import static io.ambient4j.cni.netns.NetnsLab.acceptWithin;
 import static io.ambient4j.cni.netns.NetnsLab.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ambient4j.cni.agent.HostProbeHealer;
 import io.ambient4j.cni.rules.IpFamily;
 import io.ambient4j.cni.rules.PodRuleOptions;
+import io.ambient4j.cni.rules.ProbeHealing;
 import io.ambient4j.cni.rules.RuleConstants;
 import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.common.net.SocketOptions;
@@ -14,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +134,62 @@ class NftablesRedirectionTest {
         assertThat(lab.track(acceptWithin(inbound, WAIT))).isNotNull();
         probe.removeAll(IpFamily.V4);
         assertThat(lab.in(lab.node, "nft", "list", "tables")).doesNotContain("istio-ambient-nat");
+    }
+
+    @Test
+    void C023_nftHostProbeStateHeals() throws Exception {
+        rules.apply(lab.ns(podA), PodRuleOptions.defaults());
+        HostProbe probe = new HostProbe(lab.runner, lab.ns(lab.node), Backend.NFTABLES, 0);
+        HostProbeHealer healer = new HostProbeHealer(probe, false);
+        Map<String, List<String>> enrolled = Map.of("uid-a", List.of(ip(10)));
+        InetAddress a = InetAddress.getByName(ip(10));
+        ServerSocketChannel inbound = ztunnelListener(RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
+        String table = RuleConstants.NFT_NAT;
+        String set = IpFamily.V4.probeSet();
+
+        assertThat(healer.reconcile(enrolled))
+                .as("nothing there yet")
+                .containsExactly(
+                        new ProbeHealing.Action.EnsureSetAndRules(), new ProbeHealing.Action.AddMember(a, "uid-a"));
+        assertProbed(appA);
+        assertThat(healer.reconcile(enrolled)).isEmpty();
+
+        lab.in(lab.node, "nft", "flush", "set", "inet", table, set);
+        lab.in(lab.node, "nft", "add", "element", "inet", table, set, "{ " + ip(99) + " }");
+        assertThat(lab.track(acceptWithin(inboundAfterConnect(inbound), WAIT))).isNotNull();
+        assertThat(healer.reconcile(enrolled))
+                .containsExactly(
+                        new ProbeHealing.Action.AddMember(a, "uid-a"),
+                        new ProbeHealing.Action.RemoveMember(InetAddress.getByName(ip(99))));
+        assertProbed(appA);
+
+        lab.in(lab.node, "nft", "flush", "chain", "inet", table, "postrouting");
+        assertThat(lab.track(acceptWithin(inboundAfterConnect(inbound), WAIT))).isNotNull();
+        assertThat(healer.reconcile(enrolled)).containsExactly(new ProbeHealing.Action.EnsureSetAndRules());
+        assertProbed(appA);
+
+        lab.in(lab.node, "nft", "delete", "table", "inet", table);
+        assertThat(lab.track(acceptWithin(inboundAfterConnect(inbound), WAIT))).isNotNull();
+        assertThat(healer.reconcile(enrolled))
+                .containsExactly(
+                        new ProbeHealing.Action.EnsureSetAndRules(), new ProbeHealing.Action.AddMember(a, "uid-a"));
+        assertProbed(appA);
+        probe.removeAll(IpFamily.V4);
+    }
+
+    private ServerSocketChannel inboundAfterConnect(ServerSocketChannel inbound) throws Exception {
+        lab.connect(lab.node, ip(10), 8080);
+        return inbound;
+    }
+
+    private void assertProbed(ServerSocketChannel app) throws Exception {
+        lab.connect(lab.node, ip(10), 8080);
+        SocketChannel probed = lab.track(acceptWithin(app, WAIT));
+        assertThat(probed)
+                .as("node connection reaches the app from the probe address")
+                .isNotNull();
+        assertThat(((InetSocketAddress) probed.getRemoteAddress()).getAddress())
+                .isEqualTo(InetAddress.getByName("169.254.7.127"));
     }
 }
