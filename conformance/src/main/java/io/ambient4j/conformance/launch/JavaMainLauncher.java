@@ -105,7 +105,7 @@ public final class JavaMainLauncher implements ComponentLauncher {
     public static final String PRIMARY_CONFLIST = "10-ambient4j.conflist";
 
     /** The primary network as a runtime would find it: the harness bridge {@code br0} (pure). */
-    static String primaryConflist() {
+    public static String primaryConflist() {
         return """
                 {
                   "cniVersion": "1.0.0",
