@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo format clean bench-cni bench-istiod mesh-up mesh-down conformance
+.PHONY: all build test demo format clean bench-cni bench-istiod bench-ztunnel mesh-up mesh-down conformance
 
 all: build
 
@@ -58,3 +58,8 @@ bench-cni:
 bench-istiod:
 	$(MVN) -pl bench -am install -DskipTests
 	$(MVN) -pl bench exec:exec
+
+## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
+bench-ztunnel:
+	$(MVN) -pl bench -am install -DskipTests
+	$(MVN) -pl bench exec:exec -Dbench.main=io.ambient4j.bench.ZtunnelBench

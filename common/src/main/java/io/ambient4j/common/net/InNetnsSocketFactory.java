@@ -41,6 +41,35 @@ final class InNetnsSocketFactory implements SocketFactory {
         }
     }
 
+    /**
+     * Inside the pod netns with IP_TRANSPARENT, bound to the client's IP, so the app sees the real caller; when the
+     * kernel refuses (no CAP_NET_ADMIN, or no local route for the address) it falls back to an unbound connect.
+     */
+    @Override
+    public SocketChannel connectFrom(InetSocketAddress destination, java.net.InetAddress source) throws IOException {
+        SocketChannel channel = executor.call(netns, SocketChannel::open);
+        try {
+            options.setMark(channel, mark);
+            try {
+                options.setTransparent(channel);
+                channel.bind(new InetSocketAddress(source, 0));
+            } catch (IOException e) {
+                LOG.log(
+                        Level.DEBUG,
+                        "cannot connect from {0} (falling back to the pod address): {1}",
+                        source,
+                        e.getMessage());
+                channel.close();
+                return connect(destination);
+            }
+            channel.connect(destination);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     @Override
     public SocketChannel connect(InetSocketAddress destination) throws IOException {
         SocketChannel channel = executor.call(netns, SocketChannel::open);

@@ -19,6 +19,25 @@ final class PlainSocketFactory implements SocketFactory {
         }
     }
 
+    /** Binds to {@code source} when it is an address of this host (e.g. another 127/8 address), else unbound. */
+    @Override
+    public SocketChannel connectFrom(InetSocketAddress destination, java.net.InetAddress source) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            try {
+                channel.bind(new InetSocketAddress(source, 0));
+            } catch (java.net.BindException e) {
+                channel.close();
+                return connect(destination);
+            }
+            channel.connect(destination);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     @Override
     public SocketChannel connect(InetSocketAddress destination) throws IOException {
         return SocketChannel.open(destination);

@@ -17,6 +17,25 @@ public interface SocketFactory {
     /** Opens a TCP socket and connects it (blocking). */
     SocketChannel connect(InetSocketAddress destination) throws IOException;
 
+    /**
+     * Connects from {@code source} when the kernel allows it (IP_TRANSPARENT/freebind in a pod netns, or a local
+     * address), so the application sees the original client IP; otherwise connects unbound. Returns the connected
+     * channel; {@link #spoofed} tells which happened.
+     */
+    default SocketChannel connectFrom(InetSocketAddress destination, java.net.InetAddress source) throws IOException {
+        return connect(destination);
+    }
+
+    /** Whether a channel from {@link #connectFrom} carries the requested source address. */
+    static boolean spoofed(SocketChannel channel, java.net.InetAddress source) {
+        try {
+            return channel.getLocalAddress() instanceof InetSocketAddress a
+                    && a.getAddress().equals(source);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Plain JDK sockets in the caller's namespace, no native options. */
     static SocketFactory plain() {
         return new PlainSocketFactory();

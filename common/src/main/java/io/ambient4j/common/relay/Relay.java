@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies bytes both ways between two connections (app socket, HBONE stream, upstream socket) until both
- * directions end, the way ztunnel's proxy and Netty's proxy examples do: one virtual thread per
+ * directions end, the way ztunnel's proxy and Netty's proxy examples do: one thread per
  * direction; the next chunk is read only after the previous write completed (so at most one chunk per
  * direction is ever buffered and a slow reader slows the writer down); EOF on one side becomes a
  * half-close ({@code shutdownOutput}) on the other, so server-first and request/response protocols keep
@@ -20,6 +20,13 @@ public final class Relay {
 
     /** Bytes read per chunk and direction. */
     public static final int CHUNK_SIZE = 16 * 1024;
+
+    /**
+     * A direction starts with a buffer this small and grows it (×8, up to its chunk size) only when a read fills it:
+     * an idle connection is blocked in {@code read} holding its buffer, so a thousand idle tunnels would otherwise
+     * hold a thousand full-size buffers per direction.
+     */
+    static final int INITIAL_BUFFER = 2048;
 
     private static final System.Logger LOG = System.getLogger(Relay.class.getName());
 
@@ -73,22 +80,34 @@ public final class Relay {
     }
 
     /**
-     * Relays until both directions have ended, then closes both sides. Blocks the caller; the two
-     * directions run on their own virtual threads. If the caller is interrupted both sides are closed.
+     * Relays until both directions have ended, then closes both sides. Blocks the caller, which copies
+     * b to a itself while a virtual thread copies a to b. If the caller is interrupted both sides are closed.
      */
     public static Result relay(Side a, Side b) throws InterruptedException {
+        return relay(a, b, CHUNK_SIZE, CHUNK_SIZE);
+    }
+
+    /**
+     * As {@link #relay(Side, Side)}, reading at most {@code chunkAToB} / {@code chunkBToA} bytes per chunk. A side
+     * that writes into TLS (an HBONE stream) should get its {@code preferredWriteSize()}, so each chunk leaves as
+     * whole TLS records: the default 16 KiB chunk becomes two records per DATA frame (hbone-notes §3a).
+     */
+    public static Result relay(Side a, Side b, int chunkAToB, int chunkBToA) throws InterruptedException {
+        if (chunkAToB <= 0 || chunkBToA <= 0) {
+            throw new IllegalArgumentException("chunk sizes must be positive");
+        }
         AtomicReference<IOException> firstError = new AtomicReference<>();
-        Direction forward = new Direction(a, b, firstError, () -> abort(a, b));
-        Direction backward = new Direction(b, a, firstError, () -> abort(a, b));
+        Direction forward = new Direction(a, b, chunkAToB, firstError, () -> abort(a, b));
+        Direction backward = new Direction(b, a, chunkBToA, firstError, () -> abort(a, b));
+        // b -> a runs on the caller's thread: one thread fewer per relayed connection (a parked virtual thread's
+        // stack lives on the heap, so this is memory per idle tunnel as well as one hand-off less).
         Thread t1 = Thread.ofVirtual().name("relay-a-to-b").start(forward);
-        Thread t2 = Thread.ofVirtual().name("relay-b-to-a").start(backward);
         try {
+            backward.run();
             t1.join();
-            t2.join();
         } catch (InterruptedException e) {
             abort(a, b);
             t1.join();
-            t2.join();
             throw e;
         } finally {
             closeQuietly(a);
@@ -116,11 +135,13 @@ public final class Relay {
         private final Side to;
         private final AtomicReference<IOException> firstError;
         private final Runnable abort;
+        private final int chunk;
         private volatile long bytes;
 
-        Direction(Side from, Side to, AtomicReference<IOException> firstError, Runnable abort) {
+        Direction(Side from, Side to, int chunk, AtomicReference<IOException> firstError, Runnable abort) {
             this.from = from;
             this.to = to;
+            this.chunk = chunk;
             this.firstError = firstError;
             this.abort = abort;
         }
@@ -131,7 +152,7 @@ public final class Relay {
 
         @Override
         public void run() {
-            byte[] buffer = new byte[CHUNK_SIZE];
+            byte[] buffer = new byte[Math.min(chunk, INITIAL_BUFFER)];
             long count = 0;
             try {
                 int n;
@@ -139,6 +160,9 @@ public final class Relay {
                     to.write(buffer, 0, n);
                     count += n;
                     bytes = count;
+                    if (n == buffer.length && buffer.length < chunk) {
+                        buffer = new byte[(int) Math.min(chunk, buffer.length * 8L)];
+                    }
                 }
                 to.shutdownOutput();
             } catch (IOException e) {

@@ -27,14 +27,42 @@ public final class XdsChannels {
      * expecting {@code ALT_XDS_HOSTNAME} when set, and carrying the token, cluster id and extra headers.
      */
     public static ManagedChannel create(Config cfg) {
-        URI uri = cfg.xdsAddress();
+        return build(
+                cfg.xdsAddress(),
+                cfg.xdsRootCa(),
+                cfg.altXdsHostname(),
+                cfg.authToken(),
+                cfg.clusterId(),
+                cfg.xdsHeaders());
+    }
+
+    /**
+     * A channel to {@code CA_ADDRESS}, verified with {@code CA_ROOT_CA}, expecting {@code ALT_CA_HOSTNAME} when set,
+     * carrying the token (re-read per call), cluster id and {@code CA_HEADER_*} extras.
+     */
+    public static ManagedChannel createCa(Config cfg) {
+        return build(
+                cfg.caAddress(),
+                cfg.caRootCa(),
+                cfg.altCaHostname(),
+                cfg.authToken(),
+                cfg.clusterId(),
+                cfg.caHeaders());
+    }
+
+    private static ManagedChannel build(
+            URI uri,
+            String rootCa,
+            java.util.Optional<String> altHostname,
+            Path token,
+            String clusterId,
+            java.util.Map<String, String> headers) {
         int port = uri.getPort() > 0 ? uri.getPort() : ("http".equals(uri.getScheme()) ? 80 : 443);
-        ChannelCredentials creds =
-                "http".equals(uri.getScheme()) ? InsecureChannelCredentials.create() : tls(cfg.xdsRootCa());
+        ChannelCredentials creds = "http".equals(uri.getScheme()) ? InsecureChannelCredentials.create() : tls(rootCa);
         ManagedChannelBuilder<?> b = Grpc.newChannelBuilderForAddress(uri.getHost(), port, creds)
                 .maxInboundMessageSize(MAX_MESSAGE)
-                .intercept(new HeadersInterceptor(cfg.authToken(), cfg.clusterId(), cfg.xdsHeaders()));
-        cfg.altXdsHostname().ifPresent(b::overrideAuthority);
+                .intercept(new HeadersInterceptor(token, clusterId, headers));
+        altHostname.ifPresent(b::overrideAuthority);
         return b.build();
     }
 

@@ -1,0 +1,230 @@
+package io.ambient4j.ztunnel.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ambient4j.common.net.Netns;
+import io.ambient4j.common.net.SocketFactory;
+import io.ambient4j.ztunnel.config.Config;
+import io.ambient4j.ztunnel.inpod.InpodState;
+import io.ambient4j.ztunnel.inpod.ZdsMessage;
+import io.ambient4j.ztunnel.metrics.TcpMetrics;
+import io.ambient4j.ztunnel.proxy.WorkloadProxyFactory;
+import io.ambient4j.ztunnel.state.StateDelta;
+import io.ambient4j.ztunnel.state.StateUpdater;
+import io.ambient4j.ztunnel.testing.MeshState;
+import io.ambient4j.ztunnel.testing.Protos;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The three HTTP endpoints on real sockets: readiness gating (C134 neighbours), metrics names, config_dump shape. */
+@Timeout(60)
+class AdminServerTest {
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicBoolean xdsSynced = new AtomicBoolean();
+    private final CountDownLatch quit = new CountDownLatch(1);
+    private final StateUpdater state = new StateUpdater();
+    private InpodState inpod;
+    private AdminServer server;
+
+    /** A real listener per pod, closed with the handle. */
+    private static WorkloadProxyFactory.Handle listener(ServerSocketChannel s) {
+        return new WorkloadProxyFactory.Handle() {
+            @Override
+            public void stopAccepting() {
+                close();
+            }
+
+            @Override
+            public void drain(Duration deadline) {
+                close();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    s.close();
+                } catch (java.io.IOException ignored) {
+                    // closing anyway
+                }
+            }
+        };
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        inpod = new InpodState(
+                (pod, ns) -> listener(SocketFactory.plain().listen(new java.net.InetSocketAddress("127.0.0.1", 0), 8)),
+                (ns, n) -> "cluster.local",
+                Duration.ofSeconds(1));
+        state.apply(StateDelta.ofAddresses(
+                List.of(
+                        MeshState.convert(Protos.pod("default", "b", "10.0.0.2")),
+                        MeshState.convert(Protos.pod("default", "a", "10.0.0.1"))),
+                List.of()));
+        server = AdminServer.start(
+                new AdminServer.Sources(
+                        Config.fromEnv(Map.of()),
+                        xdsSynced::get,
+                        inpod::status,
+                        state::current,
+                        new TcpMetrics(),
+                        CertificateSource.NONE,
+                        "1.28.0",
+                        quit::countDown),
+                new AdminServer.Ports(0, 0, 0));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+        inpod.shutdown();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(int port, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void readyOnlyWhenXdsSyncedAndSnapshotProcessedWithoutPending() throws Exception {
+        var r = get(server.readinessPort(), "/healthz/ready");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEqualTo("not ready, pending: workload proxy manager, xds client\n");
+
+        xdsSynced.set(true);
+        assertThat(get(server.readinessPort(), "/healthz/ready").body())
+                .isEqualTo("not ready, pending: workload proxy manager\n");
+
+        inpod.connected();
+        inpod.process(new ZdsMessage.Add(
+                "uid-a", "a", "default", "a-sa", Netns.current().fd()));
+        assertThat(get(server.readinessPort(), "/healthz/ready").statusCode()).isEqualTo(500);
+        inpod.process(new ZdsMessage.SnapshotSent());
+        r = get(server.readinessPort(), "/healthz/ready");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ready\n");
+
+        inpod.disconnected();
+        assertThat(get(server.readinessPort(), "/healthz/ready").statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void C126_metricsCarryBuildAndInpodProxyCounts() throws Exception {
+        inpod.connected();
+        inpod.process(new ZdsMessage.Add(
+                "uid-a", "a", "default", "a-sa", Netns.current().fd()));
+        inpod.process(new ZdsMessage.SnapshotSent());
+        for (String path : List.of("/metrics", "/stats/prometheus")) {
+            var r = get(server.statsPort(), path);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body())
+                    .contains("# TYPE istio_tcp_connections_opened counter")
+                    .contains("istio_build{component=\"ztunnel\",tag=\"1.28.0\"} 1\n")
+                    .contains("istio_active_proxy_count 1\n")
+                    .contains("istio_pending_proxy_count 0\n")
+                    .contains("istio_proxies_started_total 1\n")
+                    .contains("istio_proxies_stopped_total 0\n")
+                    .endsWith("# EOF\n");
+        }
+        assertThat(get(server.statsPort(), "/healthz/ready").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void configDumpIsSortedJsonWithUpstreamKeysOnLocalhostOnly() throws Exception {
+        inpod.connected();
+        inpod.process(new ZdsMessage.Add(
+                "uid-a", "a", "default", "a-sa", Netns.current().fd()));
+        var r = get(server.adminPort(), "/config_dump");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        String body = r.body();
+        List<String> keys = List.of(
+                "\"certificates\"",
+                "\"config\"",
+                "\"policies\"",
+                "\"services\"",
+                "\"stagedServices\"",
+                "\"staticConfig\"",
+                "\"version\"",
+                "\"workloadState\"",
+                "\"workloads\"");
+        int last = -1;
+        for (String k : keys) {
+            int at = body.indexOf("\n  " + k + ":");
+            assertThat(at).as(k).isGreaterThan(last);
+            last = at;
+        }
+        assertThat(body.indexOf("Kubernetes//Pod/default/a")).isLessThan(body.indexOf("Kubernetes//Pod/default/b"));
+        assertThat(body).contains("\"serviceAccount\": \"a-sa\"").contains("\"state\": \"Up\"");
+        assertThat(body).contains("\"inpodUds\": \"/var/run/ztunnel/ztunnel.sock\"");
+        assertThat(server.adminPort()).isPositive();
+        // Bound to 127.0.0.1 only: the wildcard listeners answer on every address, the admin one does not.
+        assertThat(get(server.readinessPort(), "/config_dump").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void C134_quitquitquitNeedsPostThenShutsDown() throws Exception {
+        assertThat(get(server.adminPort(), "/quitquitquit").statusCode()).isEqualTo(405);
+        var r = post(server.adminPort(), "/quitquitquit");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("shutdown now\n");
+        assertThat(quit.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void C134_aTakenPortFailsTheStart() {
+        for (AdminServer.Ports taken : List.of(
+                new AdminServer.Ports(server.readinessPort(), 0, 0),
+                new AdminServer.Ports(0, server.statsPort(), 0),
+                new AdminServer.Ports(0, 0, server.adminPort()))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminServer.start(
+                            new AdminServer.Sources(
+                                    Config.fromEnv(Map.of()),
+                                    xdsSynced::get,
+                                    inpod::status,
+                                    state::current,
+                                    new TcpMetrics(),
+                                    CertificateSource.NONE,
+                                    "1.28.0",
+                                    quit::countDown),
+                            taken))
+                    .as("%s", taken)
+                    .isInstanceOfSatisfying(
+                            AdminServerException.class,
+                            e -> assertThat(e.reason()).isEqualTo(AdminServerException.Reason.BIND_FAILED));
+        }
+    }
+
+    @Test
+    void loggingListsAndChangesLevels() throws Exception {
+        assertThat(get(server.adminPort(), "/logging").statusCode()).isEqualTo(405);
+        assertThat(post(server.adminPort(), "/logging?level=debug").body()).isEqualTo("current log level is debug\n");
+        assertThat(post(server.adminPort(), "/logging?level=bogus").statusCode())
+                .isEqualTo(400);
+        assertThat(post(server.adminPort(), "/logging?level=info").body()).isEqualTo("current log level is info\n");
+    }
+}
