@@ -150,6 +150,13 @@ public final class MeshHarness implements AutoCloseable {
             if (why.isPresent()) {
                 unavailable.put(launcher.component(), why.get());
             } else if (config.components() == null || config.components().contains(launcher.component())) {
+                if (launcher.component().equals("ztunnel")) {
+                    Optional<String> notReady = prepareZtunnel();
+                    if (notReady.isPresent()) {
+                        unavailable.put("ztunnel", notReady.get());
+                        continue;
+                    }
+                }
                 for (ComponentSpec spec : launcher.plan(ctx)) {
                     started.add(Map.entry(spec, supervisor.start(spec)));
                 }
@@ -162,6 +169,22 @@ public final class MeshHarness implements AutoCloseable {
             }
         }
         awaitReady(started);
+    }
+
+    /** Token, pod object and root cert for each node's ztunnel; empty when done, else why not. */
+    private Optional<String> prepareZtunnel() throws IOException {
+        if (api.tokens().isEmpty()) {
+            return Optional.of("ztunnel needs a token the API server accepts; only the embedded one mints them");
+        }
+        if (unavailable.containsKey("istiod")) {
+            return Optional.of("ztunnel needs istiod, which is not running");
+        }
+        try {
+            ZtunnelIdentity.prepare(client, api.tokens().get(), topology, state.dir(), READY_TIMEOUT);
+            return Optional.empty();
+        } catch (MeshException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The node's primary network (the harness bridge) that a runtime finds and istio-cni chains into. */
