@@ -4,14 +4,18 @@ import io.ambient4j.istiod.ServiceAccountTokens;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 
 /**
  * fabric8's mock API server in CRUD mode, bound to 127.0.0.1 on a free port, plus istiod's
@@ -38,8 +42,10 @@ final class EmbeddedApiServer implements ApiServer {
     static EmbeddedApiServer start(Path dir) {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         ServiceAccountTokens tokens = new ServiceAccountTokens();
+        // the mixed dispatcher: CRUD for objects, and the recorded expectations (TokenReview) before it
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
         try {
             server.init(InetAddress.getLoopbackAddress(), 0);
             tokens.install(server);
