@@ -4,7 +4,6 @@ import io.ambient4j.istiod.ServiceAccountTokens;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -45,7 +44,7 @@ final class EmbeddedApiServer implements ApiServer {
         // the mixed dispatcher: CRUD for objects, and the recorded expectations (TokenReview) before it
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+                new Context(), new MockWebServer(), responses, new StatusMetadataDispatcher(responses), false);
         try {
             server.init(InetAddress.getLoopbackAddress(), 0);
             tokens.install(server);
