@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Queue;
 import java.util.regex.Pattern;
@@ -34,11 +36,15 @@ final class StatusMetadataDispatcher extends KubernetesMixedDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        String path = route(request.method(), request.getPath(), request.getUtf8Body());
-        if (!path.equals(request.getPath())) {
-            request = new RecordedRequest(
-                    request.getHttpVersion(), request.method(), path, request.getHeaders(), request.getBody());
+        if (request.method() != HttpMethod.PATCH
+                || !POD_STATUS.matcher(request.getPath()).matches()) {
+            return super.dispatch(request); // the body is not read here: reading would consume it
         }
-        return super.dispatch(request);
+        // getBytes() leaves the buffer as it is; the CRUD dispatcher reads it later
+        byte[] body =
+                request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+        String path = route(request.method(), request.getPath(), new String(body, StandardCharsets.UTF_8));
+        return super.dispatch(new RecordedRequest(
+                request.getHttpVersion(), request.method(), path, request.getHeaders(), new Buffer(body)));
     }
 }
