@@ -27,12 +27,14 @@ clean:
 
 ## The local mesh (conformance/README.md). Root only. MANIFESTS=dir applies a folder before components start.
 SCENARIOS ?= conformance/scenarios
-CONFORMANCE_JAVA = $(MVN) -pl conformance exec:exec -Dexec.executable=$(JAVA_HOME)/bin/java \
-	-Dexec.workingdir=$(CURDIR) \
-	-Dexec.args="--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp %classpath $(1)"
+CONFORMANCE_JAVA = $(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+	-cp "$(call module_cp,conformance)" $(1)
 
 # A component joins the mesh once its module has a Main: its runtime classpath goes into A4J_<NAME>_CP.
-component_cp = $(if $(wildcard $(1)/src/main/java/io/ambient4j/$(2)),$(CURDIR)/$(1)/target/classes:$(shell $(MVN) -pl $(1) dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime 2>/dev/null | tail -1),)
+# Our own modules come from this tree's target/classes, not ~/.m2 (shared with other checkouts that install
+# their own snapshots of the same artifacts, possibly while a component is loading classes).
+module_cp = $(CURDIR)/$(1)/target/classes:$(shell $(MVN) -pl $(1) dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime 2>/dev/null | tail -1 | sed -E 's#[^:]*/io/ambient4j/ambient4j-([a-z-]+)/[^:/]+/ambient4j-[a-z-]+-[0-9.]+-SNAPSHOT[.]jar#$(CURDIR)/\1/target/classes#g; s/\x1b\[[0-9;]*m//g')
+component_cp = $(if $(wildcard $(1)/src/main/java/io/ambient4j/$(2)),$(call module_cp,$(1)),)
 mesh-up conformance: export A4J_ISTIOD_CP = $(call component_cp,istiod,istiod/Main.java)
 mesh-up conformance: export A4J_ZTUNNEL_CP = $(call component_cp,ztunnel,ztunnel/Main.java)
 mesh-up conformance: export A4J_CNI_CP = $(call component_cp,cni,cni/agent/Main.java)

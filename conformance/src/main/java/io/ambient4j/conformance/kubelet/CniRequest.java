@@ -2,7 +2,8 @@ package io.ambient4j.conformance.kubelet;
 
 /**
  * The facts a runtime hands to a CNI plugin about one pod sandbox: ids, the namespace path, the interface
- * and the address the previous plugin in the chain assigned (the harness's bridge).
+ * and the address the previous plugin in the chain assigned (the harness's bridge), and the node whose CNI
+ * configuration applies.
  */
 public record CniRequest(
         String containerId,
@@ -13,4 +14,5 @@ public record CniRequest(
         String podUid,
         String podIp,
         int prefixLength,
-        String gateway) {}
+        String gateway,
+        String node) {}

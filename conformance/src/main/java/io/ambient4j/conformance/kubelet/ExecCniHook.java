@@ -60,12 +60,19 @@ public final class ExecCniHook implements CniHook {
         if (pluginConfig != null && !pluginConfig.isBlank()) {
             b.append(pluginConfig.strip()).append(',');
         }
-        b.append("\"prevResult\":{\"cniVersion\":\"").append(CNI_VERSION).append("\",");
-        b.append("\"interfaces\":[{\"name\":").append(quote(r.ifName()));
-        b.append(",\"sandbox\":").append(quote(r.netnsPath())).append("}],");
-        b.append("\"ips\":[{\"address\":").append(quote(r.podIp() + "/" + r.prefixLength()));
-        b.append(",\"gateway\":").append(quote(r.gateway())).append(",\"interface\":0}]}}");
+        b.append("\"prevResult\":").append(bridgeResult(r)).append('}');
         return b.toString();
+    }
+
+    /**
+     * The result of the harness's own network step (veth on the node bridge, address from the node's pod
+     * CIDR), in CNI 1.0 result form: what the primary plugin of a chain hands to the next one (pure).
+     */
+    public static String bridgeResult(CniRequest r) {
+        return "{\"cniVersion\":\"" + CNI_VERSION + "\",\"interfaces\":[{\"name\":" + quote(r.ifName())
+                + ",\"sandbox\":" + quote(r.netnsPath()) + "}],\"ips\":[{\"address\":"
+                + quote(r.podIp() + "/" + r.prefixLength()) + ",\"gateway\":" + quote(r.gateway())
+                + ",\"interface\":0}]}";
     }
 
     @Override
@@ -84,13 +91,21 @@ public final class ExecCniHook implements CniHook {
     }
 
     private void call(String command, CniRequest request) {
+        exec(plugin, command, request, stdin(request, pluginConfig), timeout);
+    }
+
+    /**
+     * Runs one plugin binary for one operation with the given stdin configuration; returns its stdout
+     * (the result, for ADD). {@code CNI_PATH} is the binary's directory.
+     */
+    public static String exec(Path plugin, String command, CniRequest request, String stdin, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(plugin.toString());
         Path dir = plugin.toAbsolutePath().getParent();
         pb.environment().putAll(environment(command, request, dir));
         try {
             Process p = pb.start();
             try (OutputStream in = p.getOutputStream()) {
-                in.write(stdin(request, pluginConfig).getBytes(StandardCharsets.UTF_8));
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 // a plugin may exit without reading its configuration (e.g. on an early error): judge by exit code
             }
@@ -103,6 +118,7 @@ public final class ExecCniHook implements CniHook {
             if (p.exitValue() != 0) {
                 throw error(p.exitValue(), out, err);
             }
+            return out;
         } catch (IOException e) {
             throw new CniException(-1, "cannot run " + plugin + ": " + e.getMessage());
         } catch (InterruptedException e) {

@@ -3,6 +3,8 @@ package io.ambient4j.conformance.kubelet;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.ambient4j.conformance.echo.EchoServer;
 import io.ambient4j.conformance.mesh.NodeNetwork;
+import io.ambient4j.conformance.mesh.PauseProcess;
+import io.ambient4j.conformance.mesh.StateFile;
 import io.ambient4j.conformance.mesh.Topology;
 import io.ambient4j.conformance.mesh.Topology.NodePlan;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -40,13 +42,14 @@ public final class Kubelet implements AutoCloseable {
     static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     /** A pod the kubelet made real. */
-    public record RealisedPod(String uid, String node, String netns, String ip, EchoServer echo) {}
+    public record RealisedPod(String uid, String node, String netns, String ip, EchoServer echo, PauseProcess pause) {}
 
     private final KubernetesClient client;
     private final Topology topology;
     private final NodeNetwork network;
     private final NetnsExecutor executor;
     private final CniHook cni;
+    private final StateFile state;
     private final Map<String, IpPool> pools = new HashMap<>();
     private final Map<String, RealisedPod> realised = new java.util.concurrent.ConcurrentHashMap<>();
     private final WorkQueue queue;
@@ -56,12 +59,18 @@ public final class Kubelet implements AutoCloseable {
     private SharedIndexInformer<Pod> informer;
 
     public Kubelet(
-            KubernetesClient client, Topology topology, NodeNetwork network, NetnsExecutor executor, CniHook cni) {
+            KubernetesClient client,
+            Topology topology,
+            NodeNetwork network,
+            NetnsExecutor executor,
+            CniHook cni,
+            StateFile state) {
         this.client = client;
         this.topology = topology;
         this.network = network;
         this.executor = executor;
         this.cni = cni;
+        this.state = state;
         for (NodePlan n : topology.nodes()) {
             pools.put(n.name(), new IpPool(n.podCidr()));
         }
@@ -163,12 +172,16 @@ public final class Kubelet implements AutoCloseable {
         String netns = topology.podNetns(ns, name);
         String ip = pools.get(node.name()).allocate();
         EchoServer echo = null;
+        PauseProcess pause = null;
         try {
             network.addPod(node, netns, ip, ns);
+            // the sandbox's process, as a runtime's infra container: agents find running pods' netns by it
+            pause = PauseProcess.start(
+                    state, topology.prefix(), netns, pod.getMetadata().getUid());
             CniRequest request = cniRequest(pod, netns, ip, node);
             cni.add(request);
             echo = EchoServer.start(executor, netns, name, ns, ports(pod));
-            realised.put(key, new RealisedPod(pod.getMetadata().getUid(), node.name(), netns, ip, echo));
+            realised.put(key, new RealisedPod(pod.getMetadata().getUid(), node.name(), netns, ip, echo, pause));
             PodStatus status = runningStatus(pod, ip, node.nodeIp(), Instant.now());
             client.pods().inNamespace(ns).withName(name).editStatus(p -> {
                 p.setStatus(status);
@@ -179,6 +192,9 @@ public final class Kubelet implements AutoCloseable {
             LOG.log(Level.WARNING, "pod " + key + " failed to start", e);
             if (echo != null) {
                 echo.close();
+            }
+            if (pause != null) {
+                pause.stop();
             }
             realised.remove(key);
             network.removePod(netns);
@@ -224,7 +240,8 @@ public final class Kubelet implements AutoCloseable {
                 pod.getMetadata().getUid(),
                 ip,
                 24,
-                node.gateway());
+                node.gateway(),
+                node.name());
     }
 
     /** The container ports to serve (pure): every TCP containerPort of every container. */
@@ -280,6 +297,7 @@ public final class Kubelet implements AutoCloseable {
 
     private void teardown(String key, RealisedPod pod) {
         pod.echo().close();
+        pod.pause().stop();
         String[] parts = key.split("/", 2);
         cni.del(new CniRequest(
                 "a4j-" + pod.uid(),
@@ -290,7 +308,8 @@ public final class Kubelet implements AutoCloseable {
                 pod.uid(),
                 pod.ip(),
                 24,
-                topology.node(pod.node()).gateway()));
+                topology.node(pod.node()).gateway(),
+                pod.node()));
         network.removePod(pod.netns());
         pools.get(pod.node()).release(pod.ip());
         realised.remove(key);

@@ -1,6 +1,7 @@
 package io.ambient4j.conformance.launch;
 
 import io.ambient4j.conformance.mesh.Topology;
+import io.ambient4j.conformance.mesh.ZtunnelIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public final class JavaMainLauncher implements ComponentLauncher {
     public static final String PRIMARY_CONFLIST = "10-ambient4j.conflist";
 
     /** The primary network as a runtime would find it: the harness bridge {@code br0} (pure). */
-    static String primaryConflist() {
+    public static String primaryConflist() {
         return """
                 {
                   "cniVersion": "1.0.0",
@@ -115,6 +116,29 @@ public final class JavaMainLauncher implements ComponentLauncher {
                   ]
                 }
                 """;
+    }
+
+    /**
+     * ztunnel's environment as the chart sets it (ambient-spec 1.1): istiod by URL, verified as the
+     * name in its serving certificate; the root cert, the projected token, the node agent's ZDS socket
+     * (pure).
+     */
+    static Map<String, String> ztunnelEnv(Path nodeDir, String node) {
+        Path z = nodeDir.resolve("ztunnel");
+        String istiod = "https://" + Topology.UNDERLAY_IP + ":15012";
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("XDS_ADDRESS", istiod);
+        env.put("CA_ADDRESS", istiod);
+        env.put("ALT_XDS_HOSTNAME", "istiod.istio-system.svc");
+        env.put("ALT_CA_HOSTNAME", "istiod.istio-system.svc");
+        env.put("XDS_ROOT_CA", z.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
+        env.put("CA_ROOT_CA", z.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
+        env.put("AUTH_TOKEN", z.resolve(ZtunnelIdentity.TOKEN_FILE).toString());
+        env.put("INPOD_UDS", z.resolve("ztunnel.sock").toString());
+        env.put("POD_NAME", ZtunnelIdentity.podName(node));
+        env.put("SERVICE_ACCOUNT", ZtunnelIdentity.SERVICE_ACCOUNT);
+        env.put("CLUSTER_ID", "Kubernetes");
+        return env;
     }
 
     @Override
@@ -187,6 +211,9 @@ public final class JavaMainLauncher implements ComponentLauncher {
         // istiod runs in the underlay namespace; every node reaches it there
         env.put("XDS_ADDRESS", Topology.UNDERLAY_IP + ":15012");
         env.put("CA_ADDRESS", Topology.UNDERLAY_IP + ":15012");
+        if (component.equals("ztunnel")) {
+            env.putAll(ztunnelEnv(nodeDir, node));
+        }
         return env;
     }
 }

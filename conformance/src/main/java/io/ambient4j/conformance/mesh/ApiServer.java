@@ -29,6 +29,14 @@ public interface ApiServer extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The issuer of service-account tokens this API server accepts in TokenReview (projected tokens for
+     * the components), if the harness owns it.
+     */
+    default java.util.Optional<io.ambient4j.istiod.ServiceAccountTokens> tokens() {
+        return java.util.Optional.empty();
+    }
+
     /** Starts fabric8's CRUD mock server and writes {@code dir/kubeconfig}. */
     static ApiServer embedded(Path dir) {
         return EmbeddedApiServer.start(dir);

@@ -7,13 +7,14 @@ import java.util.List;
 /**
  * How to bring a local mesh up: a name prefix (unique per run on this machine), the node count, an
  * optional external kubeconfig (else the embedded API server), a folder of manifests applied before the
- * components start, the CNI hook, and which components to launch ({@code null}: every available one;
+ * components start, the CNI hook ({@code null}: each node's
+ * CNI config chain, as a runtime runs it), and which components to launch ({@code null}: every available one;
  * the defaults launch none).
  */
 public record MeshConfig(
         String prefix, int nodes, Path kubeconfig, Path manifests, CniHook cni, List<String> components) {
     public static MeshConfig defaults(String prefix) {
-        return new MeshConfig(prefix, 2, null, null, CniHook.none(), List.of());
+        return new MeshConfig(prefix, 2, null, null, null, List.of());
     }
 
     public MeshConfig withNodes(int n) {

@@ -1,6 +1,8 @@
 package io.ambient4j.conformance.mesh;
 
 import io.ambient4j.common.net.NetnsExecutor;
+import io.ambient4j.conformance.kubelet.CniHook;
+import io.ambient4j.conformance.kubelet.ConflistCniHook;
 import io.ambient4j.conformance.kubelet.DeploymentController;
 import io.ambient4j.conformance.kubelet.Kubelet;
 import io.ambient4j.conformance.launch.ComponentLauncher;
@@ -40,6 +42,8 @@ public final class MeshHarness implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeshHarness.class.getName());
     /** How long a launched component may take to answer its readiness endpoint (JVM start on a busy box). */
     static final java.time.Duration READY_TIMEOUT = java.time.Duration.ofSeconds(120);
+    /** A runtime's per-plugin deadline for a CNI call (istio-cni's own is 5 s). */
+    static final java.time.Duration CNI_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final MeshConfig config;
     private final Topology topology;
@@ -124,7 +128,11 @@ public final class MeshHarness implements AutoCloseable {
         DeploymentController deployments = new DeploymentController(client);
         deployments.start();
         closeOrder.add(deployments);
-        kubelet = new Kubelet(client, topology, network, executor, config.cni());
+        for (NodePlan n : topology.nodes()) {
+            writePrimaryConflist(state.dir().resolve(n.name()).resolve("net.d"));
+        }
+        CniHook cni = config.cni() != null ? config.cni() : new ConflistCniHook(state.dir(), CNI_TIMEOUT);
+        kubelet = new Kubelet(client, topology, network, executor, cni, state);
         kubelet.start();
         closeOrder.add(kubelet);
         if (config.manifests() != null) {
@@ -142,6 +150,13 @@ public final class MeshHarness implements AutoCloseable {
             if (why.isPresent()) {
                 unavailable.put(launcher.component(), why.get());
             } else if (config.components() == null || config.components().contains(launcher.component())) {
+                if (launcher.component().equals("ztunnel")) {
+                    Optional<String> notReady = prepareZtunnel();
+                    if (notReady.isPresent()) {
+                        unavailable.put("ztunnel", notReady.get());
+                        continue;
+                    }
+                }
                 for (ComponentSpec spec : launcher.plan(ctx)) {
                     started.add(Map.entry(spec, supervisor.start(spec)));
                 }
@@ -154,6 +169,31 @@ public final class MeshHarness implements AutoCloseable {
             }
         }
         awaitReady(started);
+    }
+
+    /** Token, pod object and root cert for each node's ztunnel; empty when done, else why not. */
+    private Optional<String> prepareZtunnel() throws IOException {
+        if (api.tokens().isEmpty()) {
+            return Optional.of("ztunnel needs a token the API server accepts; only the embedded one mints them");
+        }
+        if (unavailable.containsKey("istiod")) {
+            return Optional.of("ztunnel needs istiod, which is not running");
+        }
+        try {
+            ZtunnelIdentity.prepare(client, api.tokens().get(), topology, state.dir(), READY_TIMEOUT);
+            return Optional.empty();
+        } catch (MeshException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** The node's primary network (the harness bridge) that a runtime finds and istio-cni chains into. */
+    private static void writePrimaryConflist(Path netD) throws IOException {
+        Files.createDirectories(netD);
+        Path primary = netD.resolve(JavaMainLauncher.PRIMARY_CONFLIST);
+        if (!Files.exists(primary)) {
+            Files.writeString(primary, JavaMainLauncher.primaryConflist());
+        }
     }
 
     private void awaitReady(List<Map.Entry<ComponentSpec, Process>> started) {

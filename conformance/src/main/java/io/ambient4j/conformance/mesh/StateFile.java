@@ -112,6 +112,12 @@ public final class StateFile {
                 case "pid" -> {
                     sameProcess(e.value()).ifPresent(ph -> {
                         ph.destroy();
+                        try {
+                            // awaited, so a cgroup journalled before it can be removed next
+                            ph.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (Exception ignored) {
+                            ph.destroyForcibly();
+                        }
                         done.add("killed pid " + ph.pid());
                     });
                 }
@@ -119,6 +125,12 @@ public final class StateFile {
                     if (Files.exists(Path.of("/var/run/netns", e.value()))) {
                         Sh.exec(List.of("ip", "netns", "del", e.value()), null);
                         done.add("deleted netns " + e.value());
+                    }
+                }
+                case "cgroup" -> {
+                    if (Files.isDirectory(Path.of(e.value()))) {
+                        PauseProcess.removeCgroup(Path.of(e.value()));
+                        done.add("removed cgroup " + e.value());
                     }
                 }
                 case "file" -> {

@@ -15,7 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The exec-based CNI hook against real executables (shell scripts standing in for a plugin binary). */
 class ExecCniHookTest {
     private static final CniRequest REQ = new CniRequest(
-            "a4j-uid-1", "/var/run/netns/a4j-ns-p", "eth0", "ns", "p", "uid-1", "10.244.1.10", 24, "10.244.1.1");
+            "a4j-uid-1",
+            "/var/run/netns/a4j-ns-p",
+            "eth0",
+            "ns",
+            "p",
+            "uid-1",
+            "10.244.1.10",
+            24,
+            "10.244.1.1",
+            "node-1");
 
     @TempDir
     Path dir;
