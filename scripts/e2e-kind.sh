@@ -19,7 +19,7 @@ IMAGE_HUB="${IMAGE_HUB:-localhost/ambient4j}"
 IMAGE_TAG="${IMAGE_TAG:-0.1.0-SNAPSHOT}"
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.4.0}"
 # the images that exist today; add ztunnel and waypoint here when their modules exist (images/README)
-IMAGES=(istiod install-cni)
+IMAGES=(istiod install-cni ztunnel)
 
 missing=()
 for tool in docker kind kubectl helm; do

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -193,6 +194,26 @@ class ZtunnelChartTest {
                 .getContainers()
                 .getFirst();
         assertThat(full.getImage()).isEqualTo("my.reg/zt:7");
+    }
+
+    @Test
+    void C006_imageNamingFollowsGlobalHubTagAndVariant() {
+        for (var c : List.of(
+                List.of("", "example.org/ambient4j/ztunnel:0.1.0"),
+                List.of("debug", "example.org/ambient4j/ztunnel:0.1.0-debug"),
+                List.of("distroless", "example.org/ambient4j/ztunnel:0.1.0-distroless"))) {
+            Container container = ztunnel(Render.of(Chart.ZTUNNEL)
+                            .set("global.hub", "example.org/ambient4j")
+                            .set("global.tag", "0.1.0")
+                            .set("global.variant", c.get(0))
+                            .call())
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .getFirst();
+            assertThat(container.getImage()).as("variant %s", c.get(0)).isEqualTo(c.get(1));
+        }
     }
 
     @Test

@@ -53,7 +53,7 @@ class ImageTarballTest {
     @Test
     void everyImageTarballHasTheChartNameEntrypointAndARuntimeThatStarts() throws Exception {
         List<ImageModule> images = imageModules();
-        assertThat(images).extracting(ImageModule::name).contains("istiod", "install-cni");
+        assertThat(images).extracting(ImageModule::name).contains("istiod", "install-cni", "ztunnel");
         for (ImageModule image : images) {
             checkImage(image);
         }
@@ -80,6 +80,15 @@ class ImageTarballTest {
             assertThat(entrypoint.getFirst()).isEqualTo("java");
             assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-cp", "@/app/jib-classpath-file");
             assertThat(entrypoint.getLast()).isEqualTo(image.mainClass());
+            if (image.name().equals("ztunnel")) {
+                // ztunnel's netns and socket code, and the lean per-node JVM of the bench
+                assertThat(entrypoint)
+                        .contains(
+                                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                                "-XX:+UseSerialGC",
+                                "-Xmx256m",
+                                "-Xss512k");
+            }
             List<String> env = new ArrayList<>();
             config.get("Env").forEach(e -> env.add(e.asText()));
             assertThat(env).contains("PATH=/opt/java/bin", "JAVA_HOME=/opt/java");

@@ -11,7 +11,10 @@ import java.util.Map;
  * A ztunnel's admin {@code /config_dump}, reduced to what the tables show. The JSON shape is
  * upstream ztunnel's (top-level {@code workloads}, {@code services}, {@code policies},
  * {@code certificates}; camelCase fields such as {@code workloadIps}, {@code vips}, {@code certChain},
- * {@code rootCerts}); the JSON is converted once here into immutable records.
+ * {@code rootCerts}); the JSON is converted once here into immutable records. ambient4j's own ztunnel names a
+ * few fields differently ({@code addresses}, {@code tunnelProtocol}, {@code healthy}, structured VIPs and
+ * gateway destinations, SCREAMING_CASE enums, endpoints derived from each workload's {@code services});
+ * both shapes parse to the same records, so the tables read either ztunnel.
  */
 public record ConfigDump(
         List<Workload> workloads, List<Service> services, List<Policy> policies, List<Certificates> certificates) {
@@ -57,11 +60,11 @@ public record ConfigDump(
                     str(w.get("uid")),
                     str(w.get("name")),
                     str(w.get("namespace")),
-                    strings(w.get("workloadIps")),
+                    w.containsKey("workloadIps") ? strings(w.get("workloadIps")) : addresses(w.get("addresses")),
                     str(w.get("hostname")),
                     str(w.get("node")),
-                    str(w.get("protocol")),
-                    str(w.get("status")),
+                    w.containsKey("protocol") ? str(w.get("protocol")) : protocol(w.get("tunnelProtocol")),
+                    w.containsKey("status") ? str(w.get("status")) : health(w.get("healthy")),
                     destination(w.get("waypoint"))));
         }
         List<Service> services = new ArrayList<>();
@@ -73,19 +76,25 @@ public record ConfigDump(
                         uids.add(str(e.get("workloadUid")));
                     }
                 }
+            } else {
+                uids.addAll(
+                        members(objects(m.get("workloads")), str(s.get("namespace")) + "/" + str(s.get("hostname"))));
             }
             services.add(new Service(
                     str(s.get("name")),
                     str(s.get("namespace")),
                     str(s.get("hostname")),
-                    strings(s.get("vips")),
+                    addresses(s.get("vips")),
                     destination(s.get("waypoint")),
                     List.copyOf(uids)));
         }
         List<Policy> policies = new ArrayList<>();
         for (Map<?, ?> p : objects(m.get("policies"))) {
-            policies.add(
-                    new Policy(str(p.get("name")), str(p.get("namespace")), str(p.get("action")), str(p.get("scope"))));
+            policies.add(new Policy(
+                    str(p.get("name")),
+                    str(p.get("namespace")),
+                    pascal(str(p.get("action"))),
+                    pascal(str(p.get("scope")))));
         }
         List<Certificates> certs = new ArrayList<>();
         for (Map<?, ?> c : objects(m.get("certificates"))) {
@@ -101,8 +110,64 @@ public record ConfigDump(
                 .toList();
     }
 
+    /**
+     * A gateway's destination as upstream prints it: {@code <ns>/<hostname>} or {@code <network>/<ip>}. Upstream
+     * serializes it as that string; ambient4j's ztunnel as an object with {@code namespace}/{@code hostname} or
+     * {@code network}/{@code address}.
+     */
     private static String destination(Object gatewayAddress) {
-        return gatewayAddress instanceof Map<?, ?> g && g.get("destination") != null ? str(g.get("destination")) : null;
+        if (!(gatewayAddress instanceof Map<?, ?> g) || g.get("destination") == null) {
+            return null;
+        }
+        return g.get("destination") instanceof Map<?, ?> d ? qualified(d) : str(g.get("destination"));
+    }
+
+    private static String qualified(Map<?, ?> d) {
+        return d.containsKey("hostname")
+                ? str(d.get("namespace")) + "/" + str(d.get("hostname"))
+                : str(d.get("network")) + "/" + str(d.get("address"));
+    }
+
+    /** Addresses as strings: plain IPs, {@code <network>/<ip>} strings, or {@code {network, address}} objects. */
+    private static List<String> addresses(Object o) {
+        if (!(o instanceof List<?> l)) {
+            return List.of();
+        }
+        return l.stream()
+                .map(a -> a instanceof Map<?, ?> m ? qualified(m) : String.valueOf(a))
+                .toList();
+    }
+
+    /** The uids of the workloads whose {@code services} map names this service ({@code <ns>/<hostname>}). */
+    private static List<String> members(List<Map<?, ?>> workloads, String serviceKey) {
+        return workloads.stream()
+                .filter(w -> w.get("services") instanceof Map<?, ?> svcs && svcs.containsKey(serviceKey))
+                .map(w -> str(w.get("uid")))
+                .sorted()
+                .toList();
+    }
+
+    /** Upstream's inbound protocol names: HBONE for HBONE, TCP for everything else. */
+    private static String protocol(Object tunnelProtocol) {
+        return "HBONE".equals(str(tunnelProtocol)) ? "HBONE" : "TCP";
+    }
+
+    private static String health(Object healthy) {
+        return Boolean.TRUE.equals(healthy) || "true".equals(str(healthy)) ? "Healthy" : "Unhealthy";
+    }
+
+    /** {@code WORKLOAD_SELECTOR} → {@code WorkloadSelector}; upstream's already-PascalCase names pass unchanged. */
+    static String pascal(String enumName) {
+        if (!enumName.equals(enumName.toUpperCase(java.util.Locale.ROOT))) {
+            return enumName;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String part : enumName.toLowerCase(java.util.Locale.ROOT).split("_")) {
+            if (!part.isEmpty()) {
+                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return out.toString();
     }
 
     private static List<Map<?, ?>> objects(Object o) {

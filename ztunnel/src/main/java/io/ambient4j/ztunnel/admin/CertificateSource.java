@@ -37,7 +37,7 @@ public interface CertificateSource {
         }
     }
 
-    /** One certificate: base64 of its PEM, hex serial, RFC 3339 validity bounds. */
+    /** One certificate: base64 of its PEM, decimal serial (as upstream; istioctl prints it in hex), RFC 3339 validity bounds. */
     record CertDump(String pem, String serialNumber, String validFrom, String expirationTime) {
         public static CertDump of(X509Certificate c) {
             String pem;
@@ -50,7 +50,7 @@ public interface CertificateSource {
             }
             return new CertDump(
                     Base64.getEncoder().encodeToString(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-                    c.getSerialNumber().toString(16),
+                    c.getSerialNumber().toString(),
                     rfc3339(c.getNotBefore().toInstant()),
                     rfc3339(c.getNotAfter().toInstant()));
         }
