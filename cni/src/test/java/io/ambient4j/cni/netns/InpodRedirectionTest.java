@@ -57,14 +57,6 @@ class InpodRedirectionTest {
         }
     }
 
-    private SocketFactory ztunnelIn(String pod) throws Exception {
-        return SocketFactory.inNetns(lab.executor, lab.ns(pod), RuleConstants.INPOD_MARK);
-    }
-
-    private ServerSocketChannel ztunnelListener(String pod, int port) throws Exception {
-        return lab.track(ztunnelIn(pod).listen(new InetSocketAddress("0.0.0.0", port), 64));
-    }
-
     @Test
     void C020_rulesAndRoutingReadBackExactly() throws Exception {
         assertThat(rules.apply(lab.ns(podA), PodRuleOptions.defaults())).isEqualTo(RuleSync.Action.APPLY);
@@ -97,7 +89,7 @@ class InpodRedirectionTest {
     @Test
     void C020_outboundIsRedirectedTo15001WithOriginalDestination() throws Exception {
         rules.apply(lab.ns(podA), PodRuleOptions.defaults());
-        ServerSocketChannel outbound = ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
+        ServerSocketChannel outbound = lab.ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
         ServerSocketChannel appB = lab.listen(podB, "0.0.0.0", 8080);
 
         SocketChannel client = lab.connect(podA, ip(11), 8080);
@@ -115,7 +107,7 @@ class InpodRedirectionTest {
         client.close();
 
         // ztunnel's own (marked) socket is not captured: it reaches the app in B.
-        try (SocketChannel marked = ztunnelIn(podA).connect(new InetSocketAddress(ip(11), 8080))) {
+        try (SocketChannel marked = lab.ztunnelIn(podA).connect(new InetSocketAddress(ip(11), 8080))) {
             assertThat(marked.isConnected()).isTrue();
             SocketChannel direct = lab.track(acceptWithin(appB, WAIT));
             assertThat(direct).isNotNull();
@@ -128,8 +120,8 @@ class InpodRedirectionTest {
     @Test
     void C020_inboundLandsOn15006And15008IsNotRedirected() throws Exception {
         rules.apply(lab.ns(podA), PodRuleOptions.defaults());
-        ServerSocketChannel inbound = ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
-        ServerSocketChannel hbone = ztunnelListener(podA, RuleConstants.HBONE_PORT);
+        ServerSocketChannel inbound = lab.ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel hbone = lab.ztunnelListener(podA, RuleConstants.HBONE_PORT);
         ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
 
         lab.connect(podC, ip(10), 8080);
@@ -150,8 +142,8 @@ class InpodRedirectionTest {
     @Test
     void C021_bypassInboundLeavesInboundAloneButCapturesOutbound() throws Exception {
         rules.apply(lab.ns(podA), PodRuleOptions.defaults().withBypassInboundCapture(true));
-        ServerSocketChannel inbound = ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
-        ServerSocketChannel outbound = ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
+        ServerSocketChannel inbound = lab.ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel outbound = lab.ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
         ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
         lab.listen(podB, "0.0.0.0", 8080);
 
@@ -176,7 +168,7 @@ class InpodRedirectionTest {
         assertThat(lab.in(podA, "ip", "-4", "rule", "show")).doesNotContain("fwmark");
         assertThat(lab.in(podA, "ip", "-4", "route", "show", "table", "100")).isBlank();
 
-        ServerSocketChannel outbound = ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
+        ServerSocketChannel outbound = lab.ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
         ServerSocketChannel appB = lab.listen(podB, "0.0.0.0", 8080);
         lab.connect(podA, ip(11), 8080);
         assertThat(lab.track(acceptWithin(appB, WAIT)))
@@ -196,7 +188,7 @@ class InpodRedirectionTest {
         assertThat(probe.ensure(IpFamily.V4)).isEqualTo(RuleSync.Action.APPLY);
         assertThat(probe.ensure(IpFamily.V4)).isEqualTo(RuleSync.Action.NONE);
         probe.addPod(IpFamily.V4, InetAddress.getByName(ip(10)), "uid-a");
-        ServerSocketChannel inbound = ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel inbound = lab.ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
         ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
 
         lab.connect(lab.node, ip(10), 8080);
@@ -258,7 +250,7 @@ class InpodRedirectionTest {
     @Test
     void C020_dnsOverUdpAndTcpIsRedirectedTo15053() throws Exception {
         rules.apply(lab.ns(podA), PodRuleOptions.defaults());
-        SocketFactory ztunnel = ztunnelIn(podA);
+        SocketFactory ztunnel = lab.ztunnelIn(podA);
         ServerSocketChannel dnsTcp =
                 lab.track(ztunnel.listen(new InetSocketAddress("127.0.0.1", RuleConstants.DNS_PORT), 16));
         DatagramChannel dnsUdp = lab.track(lab.executor.call(lab.ns(podA), DatagramChannel::open));

@@ -1,8 +1,10 @@
 package io.ambient4j.cni.netns;
 
+import io.ambient4j.cni.rules.RuleConstants;
 import io.ambient4j.common.net.Netns;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.ambient4j.common.net.RequireRoot;
+import io.ambient4j.common.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
@@ -104,6 +106,16 @@ public final class NetnsLab implements AutoCloseable {
         closeables.add(client);
         client.socket().connect(new InetSocketAddress(address, port), 5000);
         return client;
+    }
+
+    /** Sockets made as ztunnel makes them inside {@code pod}: in its netns, with SO_MARK 0x539. */
+    public SocketFactory ztunnelIn(String pod) throws IOException {
+        return SocketFactory.inNetns(executor, ns(pod), RuleConstants.INPOD_MARK);
+    }
+
+    /** A ztunnel listener on the wildcard address inside {@code pod}, closed with the lab. */
+    public ServerSocketChannel ztunnelListener(String pod, int port) throws IOException {
+        return track(ztunnelIn(pod).listen(new InetSocketAddress("0.0.0.0", port), 64));
     }
 
     /** Registers something to close with the lab. */

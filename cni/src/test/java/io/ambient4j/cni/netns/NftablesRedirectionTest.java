@@ -9,7 +9,6 @@ import io.ambient4j.cni.rules.IpFamily;
 import io.ambient4j.cni.rules.PodRuleOptions;
 import io.ambient4j.cni.rules.ProbeHealing;
 import io.ambient4j.cni.rules.RuleConstants;
-import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.common.net.SocketOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,11 +50,6 @@ class NftablesRedirectionTest {
         }
     }
 
-    private ServerSocketChannel ztunnelListener(int port) throws Exception {
-        return lab.track(SocketFactory.inNetns(lab.executor, lab.ns(podA), RuleConstants.INPOD_MARK)
-                .listen(new InetSocketAddress("0.0.0.0", port), 64));
-    }
-
     @Test
     void C020_nftRulesApplyIdempotentlyRedirectAndRemove() throws Exception {
         rules.apply(lab.ns(podA), PodRuleOptions.defaults());
@@ -72,9 +66,9 @@ class NftablesRedirectionTest {
                 .isEqualTo(listing);
         assertThat(lab.in(podA, "iptables-save")).as("backends never mixed").doesNotContain("ISTIO");
 
-        ServerSocketChannel outbound = ztunnelListener(RuleConstants.OUTBOUND_PORT);
-        ServerSocketChannel inbound = ztunnelListener(RuleConstants.INBOUND_PLAINTEXT_PORT);
-        ServerSocketChannel hbone = ztunnelListener(RuleConstants.HBONE_PORT);
+        ServerSocketChannel outbound = lab.ztunnelListener(podA, RuleConstants.OUTBOUND_PORT);
+        ServerSocketChannel inbound = lab.ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel hbone = lab.ztunnelListener(podA, RuleConstants.HBONE_PORT);
         lab.listen(podB, "0.0.0.0", 8080);
 
         lab.connect(podA, ip(11), 8080);
@@ -119,7 +113,7 @@ class NftablesRedirectionTest {
         probe.ensure(IpFamily.V4);
         probe.ensure(IpFamily.V4);
         probe.addPod(IpFamily.V4, InetAddress.getByName(ip(10)), "uid-a");
-        ServerSocketChannel inbound = ztunnelListener(RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel inbound = lab.ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
         ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
 
         lab.connect(lab.node, ip(10), 8080);
@@ -143,7 +137,7 @@ class NftablesRedirectionTest {
         HostProbeHealer healer = new HostProbeHealer(probe, false);
         Map<String, List<String>> enrolled = Map.of("uid-a", List.of(ip(10)));
         InetAddress a = InetAddress.getByName(ip(10));
-        ServerSocketChannel inbound = ztunnelListener(RuleConstants.INBOUND_PLAINTEXT_PORT);
+        ServerSocketChannel inbound = lab.ztunnelListener(podA, RuleConstants.INBOUND_PLAINTEXT_PORT);
         ServerSocketChannel appA = lab.listen(podA, "0.0.0.0", 8080);
         String table = RuleConstants.NFT_NAT;
         String set = IpFamily.V4.probeSet();
