@@ -33,7 +33,12 @@ public final class IstiodServer {
         this.server = server;
     }
 
-    /** Starts the server (binds every port). */
+    /**
+     * Starts the server (binds every port). The TLS listeners use Helidon's socket-based TLS path: its NIO TLS path
+     * (the 4.5 default) names the SSLEngine after the peer's host name, a blocking reverse DNS lookup per
+     * connection that pins a carrier thread; where PTR queries go unanswered (many clusters, the local mesh) every
+     * handshake on 15012 and 15017 stalled behind it and ztunnel's CA calls timed out.
+     */
     public static IstiodServer start(Config config) {
         WebServerConfig.Builder b = WebServer.builder()
                 .port(config.xdsPort())
@@ -46,6 +51,7 @@ public final class IstiodServer {
                 s -> s.port(config.secureXdsPort())
                         .host(config.host())
                         .connectionOptions(o -> o.tcpNoDelay(true))
+                        .useNio(false)
                         .tls(tls(config.servingKey(), config.servingChain()))
                         .addRouting(grpc(config.secureServices())));
         b.putSocket(
@@ -59,6 +65,7 @@ public final class IstiodServer {
                 s -> s.port(config.webhookPort())
                         .host(config.host())
                         .connectionOptions(o -> o.tcpNoDelay(true))
+                        .useNio(false)
                         .tls(tls(config.servingKey(), config.servingChain())));
         b.routing(HTTPS_WEBHOOKS, r -> config.webhook().routing(r));
         b.routing(HTTP_MONITORING, r -> config.ops().monitoring(r));
