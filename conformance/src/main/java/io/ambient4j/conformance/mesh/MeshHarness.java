@@ -123,7 +123,7 @@ public final class MeshHarness implements AutoCloseable {
         services.start();
         closeOrder.add(services);
         for (NodePlan n : topology.nodes()) {
-            closeOrder.add(DnsServer.start(executor, n.netns(), services::dns));
+            closeOrder.add(DnsServer.start(executor, n.netns(), n.gateway(), services::dns));
         }
         DeploymentController deployments = new DeploymentController(client);
         deployments.start();

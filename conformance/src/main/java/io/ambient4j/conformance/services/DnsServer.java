@@ -28,13 +28,18 @@ public final class DnsServer implements AutoCloseable {
         this.records = records;
     }
 
-    public static DnsServer start(NetnsExecutor executor, String netns, Supplier<DnsRecords> records)
+    /**
+     * Serves on {@code address}:53 in {@code netns}. Bound to that one address, not the wildcard, so every reply
+     * leaves from the address the query was sent to: a client in another namespace (the underlay, where istiod
+     * runs) would otherwise get the reply from the node's underlay address, and resolvers drop such replies.
+     */
+    public static DnsServer start(NetnsExecutor executor, String netns, String address, Supplier<DnsRecords> records)
             throws IOException {
         DatagramChannel ch;
         try (Netns ns = Netns.named(netns)) {
             ch = executor.call(ns, DatagramChannel::open);
         }
-        ch.bind(new InetSocketAddress("0.0.0.0", 53));
+        ch.bind(new InetSocketAddress(address, 53));
         DnsServer server = new DnsServer(ch, records);
         Thread.ofVirtual().name("dns-" + netns).start(server::serve);
         return server;

@@ -247,6 +247,21 @@ class MeshHarnessTest {
     }
 
     @Test
+    @Order(5)
+    void clusterDnsAnswersTheSystemResolverOutsideTheNodeIncludingReverseLookups() {
+        // istiod runs in the underlay and resolves through node-1's DNS; glibc drops replies that come from
+        // another address than the one it asked, and a PTR query that is never answered stalls TLS servers that
+        // name their peers (each lookup here gets 4 s, far below glibc's 5 s per-try timeout)
+        String ul = prefix + "-underlay";
+        Sh.Result forward = Sh.exec(Sh.inNetns(ul, "timeout", "4", "getent", "hosts", "web.t.svc.cluster.local"), null);
+        assertThat(forward.exit()).as(forward.toString()).isZero();
+        Sh.Result reverse = Sh.exec(Sh.inNetns(ul, "timeout", "4", "getent", "hosts", "10.240.0.11"), null);
+        assertThat(reverse.exit())
+                .as("getent exits 2 (not found), not 124 (timed out)")
+                .isEqualTo(2);
+    }
+
+    @Test
     @Order(6)
     void apiRelayServesTheApiInsideNodeNamespaces() throws IOException {
         String out = Sh.run(
