@@ -1,5 +1,6 @@
 package io.ambient4j.ztunnel.proxy;
 
+import io.ambient4j.common.net.NetException;
 import io.ambient4j.common.net.SocketOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,8 +8,8 @@ import java.nio.channels.SocketChannel;
 
 /**
  * Where a captured connection was going before the in-pod rules redirected it. Part of the seam so the data path can
- * run without iptables: production asks the kernel (SO_ORIGINAL_DST for nat REDIRECT to 15001; the local address for
- * TPROXY to 15006, which keeps the destination), direct tests name the destination themselves.
+ * run without iptables: production asks the kernel (SO_ORIGINAL_DST, as the in-pod rules capture both 15001 and 15006
+ * with nat REDIRECT), direct tests name the destination themselves.
  */
 public interface DestinationLookup {
     /** The original destination of a connection accepted on 15001. */
@@ -30,7 +31,12 @@ public interface DestinationLookup {
             @Override
             public InetSocketAddress inboundPlaintext(WorkloadProxyFactory.PodInfo pod, SocketChannel accepted)
                     throws IOException {
-                return (InetSocketAddress) accepted.getLocalAddress();
+                try {
+                    return options.originalDestination(accepted);
+                } catch (NetException e) {
+                    // not redirected by nat (e.g. a TPROXY rule, which keeps the destination): the local address is it
+                    return (InetSocketAddress) accepted.getLocalAddress();
+                }
             }
         };
     }

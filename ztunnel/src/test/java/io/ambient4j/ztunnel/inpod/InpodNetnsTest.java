@@ -277,6 +277,31 @@ class InpodNetnsTest {
     }
 
     @Test
+    void C063_plaintextFromANonMeshPodEntersThrough15006AndKeepsItsDestinationAndSource() throws Exception {
+        TestZtunnel z = ztunnel("one");
+        await().atMost(WAIT).until(() -> z.inpod.status().ready());
+        String podC = lab.pod("c", 12); // never enrolled: no rules, not known to ztunnel
+
+        String reply;
+        try (SocketChannel c = lab.executor.call(lab.ns(podC), SocketChannel::open)) {
+            c.socket().connect(new InetSocketAddress(NetnsLab.ip(11), APP_PORT), 5000);
+            c.socket().setSoTimeout(5000);
+            c.socket().getOutputStream().write("plain\n".getBytes(StandardCharsets.UTF_8));
+            java.io.InputStream in = c.socket().getInputStream();
+            StringBuilder sb = new StringBuilder();
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                sb.append((char) b);
+            }
+            reply = sb.toString();
+        }
+        // pod B's nat PREROUTING redirected the call to 15006; ztunnel found the app port from SO_ORIGINAL_DST
+        assertThat(reply).isEqualTo("peer=" + NetnsLab.ip(12) + " echo=plain");
+        assertThat(tcp.render())
+                .containsPattern("istio_tcp_connections_opened_total\\{reporter=\"destination\"[^}]*"
+                        + "connection_security_policy=\"unknown\"");
+    }
+
+    @Test
     void C135_delRemovesThePodsListenersAtOnce() throws Exception {
         TestZtunnel z = ztunnel("one");
         await().atMost(WAIT).until(() -> z.inpod.status().ready());
