@@ -6,8 +6,44 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** An HTTP/1.1 response read to EOF (the request asked for Connection: close), parsed. Pure. */
+/**
+ * An HTTP/1.1 response, parsed. Pure. The probe asks for {@code Connection: close} but does not rely on it: servers
+ * that keep the connection open anyway (Helidon's does) are read up to the end their framing declares.
+ */
 public record HttpResponseText(int status, Map<String, String> headers, String body) {
+
+    /**
+     * Whether the first {@code length} bytes hold a whole response: headers and a body as long as
+     * {@code Content-Length} says, or a chunked body up to its last chunk. A response with neither ends at EOF
+     * (false here).
+     */
+    public static boolean complete(byte[] raw, int length) {
+        String head = new String(raw, 0, length, StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        int bodyStart = end + 4;
+        String headers = head.substring(0, end).toLowerCase(Locale.ROOT);
+        for (String line : headers.split("\r\n")) {
+            if (line.startsWith("transfer-encoding:") && line.contains("chunked")) {
+                return head.substring(bodyStart).startsWith("0\r\n\r\n")
+                        || head.indexOf("\r\n0\r\n\r\n", bodyStart) >= 0;
+            }
+        }
+        for (String line : headers.split("\r\n")) {
+            if (line.startsWith("content-length:")) {
+                try {
+                    return length - bodyStart
+                            >= Long.parseLong(
+                                    line.substring("content-length:".length()).strip());
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
 
     /** Parses raw bytes; throws IllegalArgumentException when there is no status line. */
     public static HttpResponseText parse(byte[] raw) {

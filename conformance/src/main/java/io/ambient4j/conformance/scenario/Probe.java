@@ -138,7 +138,7 @@ final class Probe {
         out.write(req.toString().getBytes(StandardCharsets.UTF_8));
         out.write(bodyBytes);
         out.flush();
-        byte[] raw = readAll(s.getInputStream());
+        byte[] raw = readResponse(s.getInputStream());
         if (raw.length == 0) {
             return Outcome.failed("eof", "connection closed before any response");
         }
@@ -235,6 +235,20 @@ final class Probe {
             return Outcome.failed("eof", "connection closed without a reply");
         }
         return Outcome.tcp(got.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Reads one HTTP/1.1 response: to the end its framing declares, else to EOF. */
+    private static byte[] readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+            if (HttpResponseText.complete(out.toByteArray(), out.size())) {
+                break;
+            }
+        }
+        return out.toByteArray();
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
