@@ -20,13 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code big.example.com} → 100 A records, truncated (TC) over UDP; {@code slow.example.com} is never answered;
  * anything else NXDOMAIN. Records who asked, over which transport.
  */
-final class FakeResolver implements AutoCloseable {
+public final class FakeResolver implements AutoCloseable {
     final DatagramChannel udp;
     final ServerSocketChannel tcp;
-    final List<String> seen = new CopyOnWriteArrayList<>();
+    /** {@code <transport> <name> from <ip>} per query received. */
+    public final List<String> seen = new CopyOnWriteArrayList<>();
 
-    /** A resolver on {@code ip}, on a free port (or {@code port}), with channels opened by {@code open}. */
-    FakeResolver(DatagramChannel udp, ServerSocketChannel tcp) {
+    /** A resolver serving on already bound channels (e.g. opened inside a network namespace). */
+    public FakeResolver(DatagramChannel udp, ServerSocketChannel tcp) {
         this.udp = udp;
         this.tcp = tcp;
         Thread.ofVirtual().start(this::serveUdp);
@@ -50,7 +51,7 @@ final class FakeResolver implements AutoCloseable {
         }
     }
 
-    InetSocketAddress address() throws IOException {
+    public InetSocketAddress address() throws IOException {
         return (InetSocketAddress) udp.getLocalAddress();
     }
 
