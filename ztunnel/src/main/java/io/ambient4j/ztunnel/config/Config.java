@@ -192,7 +192,7 @@ public record Config(
                 r.headers(EnvNames.XDS_HEADER_PREFIX),
                 r.headers(EnvNames.CA_HEADER_PREFIX),
                 clusterId,
-                r.string(EnvNames.CLUSTER_DOMAIN, Defaults.CLUSTER_DOMAIN),
+                validClusterDomain(r.string(EnvNames.CLUSTER_DOMAIN, Defaults.CLUSTER_DOMAIN)),
                 r.string(EnvNames.TRUST_DOMAIN, Defaults.TRUST_DOMAIN),
                 r.string(EnvNames.NETWORK, ""),
                 r.string(EnvNames.NODE_NAME, ""),
@@ -231,6 +231,21 @@ public record Config(
                 logFormat,
                 meta,
                 r.withPrefix(EnvNames.ISTIO_METAJSON_PREFIX));
+    }
+
+    private static final java.util.regex.Pattern DNS_LABEL =
+            java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    /** The cluster's DNS suffix must be a valid domain name: the DNS proxy appends it to names. */
+    static String validClusterDomain(String v) {
+        String d = v.endsWith(".") ? v.substring(0, v.length() - 1) : v;
+        if (d.isEmpty()
+                || d.length() > 253
+                || !java.util.Arrays.stream(d.split("\\.", -1))
+                        .allMatch(l -> DNS_LABEL.matcher(l).matches())) {
+            throw new ConfigException(EnvNames.CLUSTER_DOMAIN, v, Reason.MALFORMED, "not a valid DNS domain");
+        }
+        return d;
     }
 
     /** {@code localhost:<port>} or {@code <ip>:<port>} / {@code [<ip6>]:<port>}; never resolves a name. */

@@ -149,6 +149,8 @@ class AdminServerTest {
                     .contains("istio_pending_proxy_count 0\n")
                     .contains("istio_proxies_started_total 1\n")
                     .contains("istio_proxies_stopped_total 0\n")
+                    .contains("# TYPE istio_dns_requests counter")
+                    .contains("# TYPE istio_dns_upstream_request_duration_seconds histogram")
                     .endsWith("# EOF\n");
         }
         assertThat(get(server.statsPort(), "/healthz/ready").statusCode()).isEqualTo(404);

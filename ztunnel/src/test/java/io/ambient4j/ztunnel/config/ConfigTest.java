@@ -156,6 +156,7 @@ class ConfigTest {
                         "SYSTEM/tmp/t"),
                 row(Map.of("SECRET_TTL", ""), Config::secretTtl, Duration.ofHours(24)),
                 row(Map.of(), c -> c.dnsProxyAddr().toString(), "localhost:15053"),
+                row(Map.of("CLUSTER_DOMAIN", "corp.example."), Config::clusterDomain, "corp.example"),
                 row(
                         Map.of("ISTIO_META_DNS_PROXY_ADDR", "localhost:5353"),
                         c -> c.dnsProxyAddr().toString(),
