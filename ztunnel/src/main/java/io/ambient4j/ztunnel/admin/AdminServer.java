@@ -49,7 +49,21 @@ public final class AdminServer implements AutoCloseable {
             DnsMetrics dnsMetrics,
             CertificateSource certificates,
             String istioVersion,
-            Runnable shutdown) {}
+            Runnable shutdown) {
+
+        /** Without a DNS proxy (its families then render empty). */
+        public Sources(
+                Config config,
+                BooleanSupplier xdsSynced,
+                Supplier<InpodStatus> inpod,
+                Supplier<ProxyState> state,
+                TcpMetrics tcpMetrics,
+                CertificateSource certificates,
+                String istioVersion,
+                Runnable shutdown) {
+            this(config, xdsSynced, inpod, state, tcpMetrics, new DnsMetrics(), certificates, istioVersion, shutdown);
+        }
+    }
 
     /** Listener ports; 0 picks a free port (tests). */
     public record Ports(int readiness, int stats, int admin) {
