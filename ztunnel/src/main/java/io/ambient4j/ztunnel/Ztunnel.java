@@ -5,6 +5,8 @@ import io.ambient4j.common.net.NetnsExecutor;
 import io.ambient4j.ztunnel.admin.AdminServer;
 import io.ambient4j.ztunnel.admin.CertificateSource;
 import io.ambient4j.ztunnel.config.Config;
+import io.ambient4j.ztunnel.dns.DnsProxies;
+import io.ambient4j.ztunnel.dns.ResolvConf;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.identity.GrpcCaClient;
 import io.ambient4j.ztunnel.inpod.InpodState;
@@ -12,6 +14,7 @@ import io.ambient4j.ztunnel.inpod.ProxyStarter;
 import io.ambient4j.ztunnel.inpod.ZdsClient;
 import io.ambient4j.ztunnel.metrics.AccessLog;
 import io.ambient4j.ztunnel.metrics.ConnectionTelemetry;
+import io.ambient4j.ztunnel.metrics.DnsMetrics;
 import io.ambient4j.ztunnel.metrics.TcpMetrics;
 import io.ambient4j.ztunnel.proxy.DestinationLookup;
 import io.ambient4j.ztunnel.proxy.ProxySettings;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -70,12 +74,25 @@ public final class Ztunnel {
         CertManager certs = CertManager.create(ca);
         closeLast.add(certs);
         TcpMetrics tcp = new TcpMetrics();
+        DnsMetrics dnsMetrics = new DnsMetrics();
+        Optional<DnsProxies> dns = Optional.empty();
+        if (cfg.dnsProxy()) {
+            ResolvConf upstream = readResolvConf(cfg);
+            dns = Optional.of(new DnsProxies(DnsProxies.settings(cfg, upstream), dnsMetrics, state::current));
+            LOG.log(
+                    Level.INFO,
+                    "DNS proxy on {0} in each pod, forwarding to {1} (from {2})",
+                    cfg.dnsProxyAddr(),
+                    upstream.nameservers(),
+                    cfg.resolvConf());
+        }
         WorkloadProxies proxies = new WorkloadProxies(
                 state,
                 certs,
                 new ConnectionTelemetry(tcp, new AccessLog(cfg.logFormat())),
                 ProxySettings.from(cfg),
-                DestinationLookup.kernel());
+                DestinationLookup.kernel(),
+                dns);
         closeLast.add(proxies);
         NetnsExecutor netns = NetnsExecutor.start("inpod-netns");
         closeLast.add(netns);
@@ -94,6 +111,7 @@ public final class Ztunnel {
                         inpod::status,
                         state::current,
                         tcp,
+                        dnsMetrics,
                         certificates(certs),
                         ISTIO_VERSION,
                         () -> System.exit(0)),
@@ -105,6 +123,18 @@ public final class Ztunnel {
                 admin.statsPort(),
                 admin.adminPort(),
                 cfg.inpodUds());
+    }
+
+    /** The upstream resolvers, read once; without them the DNS proxy could not forward, so start-up fails. */
+    private static ResolvConf readResolvConf(Config cfg) throws IOException {
+        try {
+            return ResolvConf.read(cfg.resolvConf());
+        } catch (IOException e) {
+            throw new IOException(
+                    "DNS proxy: cannot read " + cfg.resolvConf() + " (set ISTIO_META_DNS_CAPTURE=false to run without"
+                            + " it): " + e.getMessage(),
+                    e);
+        }
     }
 
     /** A pod's trust domain is its xDS workload's; the node's until xDS knows the pod. */

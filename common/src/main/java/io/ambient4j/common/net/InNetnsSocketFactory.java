@@ -3,6 +3,7 @@ package io.ambient4j.common.net;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -37,6 +38,36 @@ final class InNetnsSocketFactory implements SocketFactory {
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
+            throw e;
+        }
+    }
+
+    /** A UDP server socket inside the pod netns, marked, with SO_REUSEPORT so an upgraded ztunnel can overlap. */
+    @Override
+    public DatagramChannel bindUdp(InetSocketAddress address) throws IOException {
+        DatagramChannel channel = executor.call(netns, () -> DatagramChannel.open(PlainSocketFactory.family(address)));
+        try {
+            options.setReusePort(channel);
+            channel.bind(address);
+            options.setMark(channel, mark);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** A UDP client socket inside the pod netns carrying the mark, so the pod's own redirect rules skip it. */
+    @Override
+    public DatagramChannel connectUdp(InetSocketAddress destination) throws IOException {
+        DatagramChannel channel =
+                executor.call(netns, () -> DatagramChannel.open(PlainSocketFactory.family(destination)));
+        try {
+            options.setMark(channel, mark);
+            channel.connect(destination);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
     }

@@ -1,7 +1,10 @@
 package io.ambient4j.common.net;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -17,6 +20,36 @@ final class PlainSocketFactory implements SocketFactory {
             server.close();
             throw e;
         }
+    }
+
+    @Override
+    public DatagramChannel bindUdp(InetSocketAddress address) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(family(address));
+        try {
+            channel.bind(address);
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DatagramChannel connectUdp(InetSocketAddress destination) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(family(destination));
+        try {
+            channel.connect(destination);
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    static StandardProtocolFamily family(InetSocketAddress address) {
+        return address.getAddress() instanceof Inet4Address
+                ? StandardProtocolFamily.INET
+                : StandardProtocolFamily.INET6;
     }
 
     /** Binds to {@code source} when it is an address of this host (e.g. another 127/8 address), else unbound. */

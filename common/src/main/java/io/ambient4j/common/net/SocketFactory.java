@@ -2,6 +2,7 @@ package io.ambient4j.common.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -13,6 +14,15 @@ import java.nio.channels.SocketChannel;
 public interface SocketFactory {
     /** Opens, binds and listens a TCP socket. */
     ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException;
+
+    /** Opens a UDP socket and binds it (a datagram server, e.g. the per-pod DNS proxy). */
+    DatagramChannel bindUdp(InetSocketAddress address) throws IOException;
+
+    /**
+     * Opens an unbound UDP socket for the family of {@code destination} and connects it there (a datagram client,
+     * e.g. DNS forwarding to an upstream resolver).
+     */
+    DatagramChannel connectUdp(InetSocketAddress destination) throws IOException;
 
     /** Opens a TCP socket and connects it (blocking). */
     SocketChannel connect(InetSocketAddress destination) throws IOException;

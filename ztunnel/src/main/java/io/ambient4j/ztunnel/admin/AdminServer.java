@@ -3,6 +3,7 @@ package io.ambient4j.ztunnel.admin;
 import io.ambient4j.ztunnel.config.Config;
 import io.ambient4j.ztunnel.inpod.InpodStatus;
 import io.ambient4j.ztunnel.inpod.ProxyStatus;
+import io.ambient4j.ztunnel.metrics.DnsMetrics;
 import io.ambient4j.ztunnel.metrics.TcpMetrics;
 import io.ambient4j.ztunnel.state.ProxyState;
 import io.helidon.http.HeaderNames;
@@ -45,9 +46,24 @@ public final class AdminServer implements AutoCloseable {
             Supplier<InpodStatus> inpod,
             Supplier<ProxyState> state,
             TcpMetrics tcpMetrics,
+            DnsMetrics dnsMetrics,
             CertificateSource certificates,
             String istioVersion,
-            Runnable shutdown) {}
+            Runnable shutdown) {
+
+        /** Without a DNS proxy (its families then render empty). */
+        public Sources(
+                Config config,
+                BooleanSupplier xdsSynced,
+                Supplier<InpodStatus> inpod,
+                Supplier<ProxyState> state,
+                TcpMetrics tcpMetrics,
+                CertificateSource certificates,
+                String istioVersion,
+                Runnable shutdown) {
+            this(config, xdsSynced, inpod, state, tcpMetrics, new DnsMetrics(), certificates, istioVersion, shutdown);
+        }
+    }
 
     /** Listener ports; 0 picks a free port (tests). */
     public record Ports(int readiness, int stats, int admin) {
@@ -147,7 +163,7 @@ public final class AdminServer implements AutoCloseable {
                     .map(a -> a.contains("application/openmetrics-text"))
                     .orElse(false);
             res.header(HeaderNames.CONTENT_TYPE, openMetrics ? OPENMETRICS : PROMETHEUS);
-            res.send(StatsText.render(s.tcpMetrics(), s.inpod().get(), s.istioVersion()));
+            res.send(StatsText.render(s.tcpMetrics(), s.dnsMetrics(), s.inpod().get(), s.istioVersion()));
         }
 
         void configDump(ServerRequest req, ServerResponse res) {

@@ -1,10 +1,11 @@
 package io.ambient4j.ztunnel.admin;
 
 import io.ambient4j.ztunnel.inpod.InpodStatus;
+import io.ambient4j.ztunnel.metrics.DnsMetrics;
 import io.ambient4j.ztunnel.metrics.TcpMetrics;
 
 /**
- * The body of {@code :15020/metrics}: the TCP families, {@code istio_build}, and the in-pod proxy gauges and
+ * The body of {@code :15020/metrics}: the TCP families, the DNS proxy families, {@code istio_build}, and the in-pod proxy gauges and
  * counters under upstream's names (its registry prefixes {@code istio_}; gauges carry no {@code _total},
  * counters do). One text so a scrape sees one consistent set.
  */
@@ -13,10 +14,11 @@ final class StatsText {
 
     private StatsText() {}
 
-    static String render(TcpMetrics tcp, InpodStatus inpod, String istioVersion) {
+    static String render(TcpMetrics tcp, DnsMetrics dns, InpodStatus inpod, String istioVersion) {
         String base = tcp.render();
         StringBuilder sb =
                 new StringBuilder(base.endsWith(EOF) ? base.substring(0, base.length() - EOF.length()) : base);
+        sb.append(dns.render());
         sb.append("# HELP istio_build Istio component build info.\n")
                 .append("# TYPE istio_build gauge\n")
                 .append("istio_build{component=\"ztunnel\",tag=\"")

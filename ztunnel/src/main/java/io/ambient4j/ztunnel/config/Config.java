@@ -39,6 +39,9 @@ import java.util.Optional;
  * @param secretTtl requested certificate validity
  * @param xdsOnDemand on-demand address lookups
  * @param dnsProxy whether the per-pod DNS proxy runs ({@code ISTIO_META_DNS_CAPTURE})
+ * @param dnsProxyAddr where it listens in each pod ({@code ISTIO_META_DNS_PROXY_ADDR}, default {@code localhost:15053})
+ * @param resolvConf ztunnel's resolver configuration, whose nameservers get the queries the mesh does not answer
+ *     ({@code AMBIENT4J_RESOLV_CONF}, ours, default {@code /etc/resolv.conf}: a local mesh points it at a node's file)
  * @param poolMaxStreamsPerConnection HBONE streams per pooled HTTP/2 connection
  * @param poolUnusedReleaseTimeout idle time after which a pooled connection is released
  * @param http2StreamWindowSize HTTP/2 stream flow-control window
@@ -83,6 +86,8 @@ public record Config(
         Duration secretTtl,
         boolean xdsOnDemand,
         boolean dnsProxy,
+        DnsProxyAddress dnsProxyAddr,
+        Path resolvConf,
         int poolMaxStreamsPerConnection,
         Duration poolUnusedReleaseTimeout,
         int http2StreamWindowSize,
@@ -187,7 +192,7 @@ public record Config(
                 r.headers(EnvNames.XDS_HEADER_PREFIX),
                 r.headers(EnvNames.CA_HEADER_PREFIX),
                 clusterId,
-                r.string(EnvNames.CLUSTER_DOMAIN, Defaults.CLUSTER_DOMAIN),
+                validClusterDomain(r.string(EnvNames.CLUSTER_DOMAIN, Defaults.CLUSTER_DOMAIN)),
                 r.string(EnvNames.TRUST_DOMAIN, Defaults.TRUST_DOMAIN),
                 r.string(EnvNames.NETWORK, ""),
                 r.string(EnvNames.NODE_NAME, ""),
@@ -202,6 +207,8 @@ public record Config(
                 secretTtl,
                 onDemand,
                 dnsProxy,
+                dnsProxyAddress(meta.get(EnvNames.DNS_PROXY_ADDR_METADATA)),
+                Path.of(r.string(EnvNames.RESOLV_CONF, Defaults.RESOLV_CONF)),
                 r.integer(EnvNames.POOL_MAX_STREAMS_PER_CONNECTION, Defaults.POOL_MAX_STREAMS, 1, 65535),
                 positive(r, EnvNames.POOL_UNUSED_RELEASE_TIMEOUT, Defaults.POOL_UNUSED_RELEASE_TIMEOUT),
                 r.integer(EnvNames.HTTP2_STREAM_WINDOW_SIZE, Defaults.HTTP2_STREAM_WINDOW, 65535, Integer.MAX_VALUE),
@@ -224,6 +231,54 @@ public record Config(
                 logFormat,
                 meta,
                 r.withPrefix(EnvNames.ISTIO_METAJSON_PREFIX));
+    }
+
+    private static final java.util.regex.Pattern DNS_LABEL =
+            java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    /** The cluster's DNS suffix must be a valid domain name: the DNS proxy appends it to names. */
+    static String validClusterDomain(String v) {
+        String d = v.endsWith(".") ? v.substring(0, v.length() - 1) : v;
+        if (d.isEmpty()
+                || d.length() > 253
+                || !java.util.Arrays.stream(d.split("\\.", -1))
+                        .allMatch(l -> DNS_LABEL.matcher(l).matches())) {
+            throw new ConfigException(EnvNames.CLUSTER_DOMAIN, v, Reason.MALFORMED, "not a valid DNS domain");
+        }
+        return d;
+    }
+
+    /** {@code localhost:<port>} or {@code <ip>:<port>} / {@code [<ip6>]:<port>}; never resolves a name. */
+    static DnsProxyAddress dnsProxyAddress(String raw) {
+        String name = EnvNames.ISTIO_META_PREFIX + EnvNames.DNS_PROXY_ADDR_METADATA;
+        if (raw == null || raw.isEmpty()) {
+            return DnsProxyAddress.DEFAULT;
+        }
+        int colon = raw.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ConfigException(name, raw, Reason.MALFORMED, "expected localhost:<port> or <ip>:<port>");
+        }
+        String host = raw.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(raw.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, raw, Reason.MALFORMED, "the port is not a number");
+        }
+        if (port < 1 || port > 65535) {
+            throw new ConfigException(name, raw, Reason.OUT_OF_RANGE, "port must be between 1 and 65535");
+        }
+        if (host.equals("localhost")) {
+            return new DnsProxyAddress(Optional.empty(), port);
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (literal.contains(":") && !host.startsWith("[")) {
+            throw new ConfigException(name, raw, Reason.MALFORMED, "an IPv6 address needs brackets: [ip]:port");
+        }
+        InetAddress ip = new EnvReader(Map.of(name, literal))
+                .ip(name)
+                .orElseThrow(() -> new ConfigException(name, raw, Reason.MALFORMED, "no address before the port"));
+        return new DnsProxyAddress(Optional.of(ip), port);
     }
 
     private static Duration positive(EnvReader r, String name, Duration dflt) {

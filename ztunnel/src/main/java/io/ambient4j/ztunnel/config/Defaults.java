@@ -13,6 +13,8 @@ public final class Defaults {
     public static final String INPOD_UDS = "/var/run/ztunnel/ztunnel.sock";
     /** 0x539: sockets ztunnel opens inside a pod carry this mark so the pod's rules do not capture them again. */
     public static final int PACKET_MARK = 1337;
+    /** ztunnel's own resolver configuration: the DNS proxy's upstream resolvers. */
+    public static final String RESOLV_CONF = "/etc/resolv.conf";
 
     public static final Duration SECRET_TTL = Duration.ofHours(24);
     public static final int POOL_MAX_STREAMS = 100;

@@ -46,6 +46,10 @@ public final class EnvNames {
     public static final String ISTIO_METAJSON_PREFIX = "ISTIO_METAJSON_";
     /** Proxy-metadata key (after the prefix) that turns the DNS proxy off when not {@code true}. */
     public static final String DNS_CAPTURE_METADATA = "DNS_CAPTURE";
+    /** Proxy-metadata key (after the prefix) that moves the per-pod DNS proxy. */
+    public static final String DNS_PROXY_ADDR_METADATA = "DNS_PROXY_ADDR";
+    /** Ours (not upstream's): the resolv.conf whose nameservers the DNS proxy forwards to. */
+    public static final String RESOLV_CONF = "AMBIENT4J_RESOLV_CONF";
 
     private EnvNames() {}
 }

@@ -2,6 +2,8 @@ package io.ambient4j.ztunnel.proxy;
 
 import io.ambient4j.common.hbone.HbonePool;
 import io.ambient4j.common.net.SocketFactory;
+import io.ambient4j.ztunnel.dns.DnsClient;
+import io.ambient4j.ztunnel.dns.DnsServer;
 import io.ambient4j.ztunnel.state.NetworkAddress;
 import io.ambient4j.ztunnel.state.ProxyState;
 import io.ambient4j.ztunnel.state.Workload;
@@ -22,8 +24,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One pod's proxy: its three listeners opened through the pod's {@link SocketFactory} (so in-pod mode puts them in
- * the pod's netns), one virtual thread per accepted connection, and the pod's own HBONE pool (ambient-spec §2.5: one
+ * One pod's proxy: its three listeners (and its DNS proxy when DNS capture is on) opened through the pod's
+ * {@link SocketFactory} (so in-pod mode puts them in the pod's netns), one virtual thread per accepted connection, and the pod's own HBONE pool (ambient-spec §2.5: one
  * pool per proxied workload). Tracks its open connections so drain and teardown reach every one.
  */
 final class PodProxy implements WorkloadProxyFactory.Handle {
@@ -40,6 +42,7 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
     private final ReentrantLock liveLock = new ReentrantLock();
     private final Condition liveChanged = liveLock.newCondition();
     private volatile CachedSource cachedSource;
+    private volatile DnsServer dns;
 
     /** Something open that drain must wait for and teardown must close. */
     interface LiveConnection {
@@ -73,6 +76,9 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
             p.acceptLoop(outbound, "outbound", c -> new OutboundConnection(p, c).run());
             p.acceptLoop(plaintext, "inbound-plaintext", c -> new InboundPlaintext(p, c).run());
             p.acceptLoop(hbone, "inbound-hbone", c -> new InboundHbone(p, c).run());
+            if (ctx.dns().isPresent()) {
+                p.dns = ctx.dns().get().start(p::dnsClient, sockets, pod.name());
+            }
             // A certificate for the pod is wanted by its first connection either way: fetch it now.
             ctx.certs().prefetch(pod.identity());
         } catch (IOException | RuntimeException e) {
@@ -149,6 +155,14 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
         return w;
     }
 
+    /** The pod as its DNS proxy sees it: its xDS workload once known, else namespace and network from ZDS. */
+    DnsClient dnsClient() {
+        return DnsClient.of(
+                sourceWorkload(ctx.state().current()),
+                pod.namespace(),
+                ctx.settings().network());
+    }
+
     /** The local workload an inbound connection is for: the one owning the accepted-on IP, else this pod's. */
     Optional<Workload> localWorkload(ProxyState state, InetAddress localIp) {
         Optional<Workload> byIp =
@@ -158,6 +172,10 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
 
     @Override
     public void stopAccepting() {
+        DnsServer d = dns;
+        if (d != null) {
+            d.close();
+        }
         for (ServerSocketChannel s : listeners) {
             try {
                 s.close();

@@ -1,10 +1,15 @@
 package io.ambient4j.ztunnel.proxy;
 
+import io.ambient4j.ztunnel.dns.DnsProxies;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.metrics.ConnectionTelemetry;
 import io.ambient4j.ztunnel.state.StateUpdater;
+import java.util.Optional;
 
-/** What every pod's proxy shares: state, certificates, telemetry, knobs and the live-connection manager. */
+/**
+ * What every pod's proxy shares: state, certificates, telemetry, knobs, the live-connection manager and, when the DNS
+ * proxy is on, the factory of per-pod DNS servers.
+ */
 record ProxyContext(
         StateUpdater state,
         CertManager certs,
@@ -12,4 +17,5 @@ record ProxyContext(
         ProxySettings settings,
         DestinationLookup destinations,
         RandomSource random,
-        ConnectionManager connections) {}
+        ConnectionManager connections,
+        Optional<DnsProxies> dns) {}

@@ -9,7 +9,8 @@ import java.time.Duration;
  * The seam between in-pod mode (which learns of pods over ZDS and owns their network namespaces) and the
  * proxy data path (which carries their traffic). In-pod mode hands over a {@link SocketFactory} whose
  * sockets live in the pod's netns with SO_MARK 0x539; the factory opens that pod's 15001, 15006 and
- * 15008 listeners with it and serves them until the handle is closed.
+ * 15008 listeners (and its 15053 DNS proxy when DNS capture is on) with it and serves them until the handle is
+ * closed.
  *
  * <p>Starting may fail while the pod's certificate or xDS state is not available yet: the caller keeps
  * the pod "pending" and retries, as upstream does.

@@ -102,6 +102,11 @@ public final class ProxyState {
         return best(servicesByHost.getOrDefault(hostname, List.of()), clientNamespace);
     }
 
+    /** Every service with this hostname, in arrival order, unfiltered (the DNS proxy applies its own filters). */
+    public List<Service> servicesForHostname(String hostname) {
+        return servicesByHost.getOrDefault(hostname, List.of());
+    }
+
     private static Optional<Service> best(List<Service> candidates, Optional<String> ns) {
         List<Service> visible = candidates.stream()
                 .filter(s -> ns.map(s::visibleTo).orElse(true))

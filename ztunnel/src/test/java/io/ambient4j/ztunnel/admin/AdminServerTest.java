@@ -82,6 +82,7 @@ class AdminServerTest {
                         inpod::status,
                         state::current,
                         new TcpMetrics(),
+                        new io.ambient4j.ztunnel.metrics.DnsMetrics(),
                         CertificateSource.NONE,
                         "1.28.0",
                         quit::countDown),
@@ -148,6 +149,8 @@ class AdminServerTest {
                     .contains("istio_pending_proxy_count 0\n")
                     .contains("istio_proxies_started_total 1\n")
                     .contains("istio_proxies_stopped_total 0\n")
+                    .contains("# TYPE istio_dns_requests counter")
+                    .contains("# TYPE istio_dns_upstream_request_duration_seconds histogram")
                     .endsWith("# EOF\n");
         }
         assertThat(get(server.statsPort(), "/healthz/ready").statusCode()).isEqualTo(404);
@@ -208,6 +211,7 @@ class AdminServerTest {
                                     inpod::status,
                                     state::current,
                                     new TcpMetrics(),
+                                    new io.ambient4j.ztunnel.metrics.DnsMetrics(),
                                     CertificateSource.NONE,
                                     "1.28.0",
                                     quit::countDown),

@@ -154,7 +154,26 @@ class ConfigTest {
                         Map.of("XDS_ROOT_CA", "SYSTEM", "AUTH_TOKEN", "/tmp/t"),
                         c -> c.xdsRootCa() + c.authToken(),
                         "SYSTEM/tmp/t"),
-                row(Map.of("SECRET_TTL", ""), Config::secretTtl, Duration.ofHours(24)));
+                row(Map.of("SECRET_TTL", ""), Config::secretTtl, Duration.ofHours(24)),
+                row(Map.of(), c -> c.dnsProxyAddr().toString(), "localhost:15053"),
+                row(Map.of("CLUSTER_DOMAIN", "corp.example."), Config::clusterDomain, "corp.example"),
+                row(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "localhost:5353"),
+                        c -> c.dnsProxyAddr().toString(),
+                        "localhost:5353"),
+                row(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "10.0.0.5:53"),
+                        c -> c.dnsProxyAddr().toString(),
+                        "10.0.0.5:53"),
+                row(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "[::1]:15053"),
+                        c -> c.dnsProxyAddr().toString(),
+                        "[0:0:0:0:0:0:0:1]:15053"),
+                row(Map.of(), Config::resolvConf, java.nio.file.Path.of("/etc/resolv.conf")),
+                row(
+                        Map.of("AMBIENT4J_RESOLV_CONF", "/run/node/resolv.conf"),
+                        Config::resolvConf,
+                        java.nio.file.Path.of("/run/node/resolv.conf")));
     }
 
     private static Arguments row(Map<String, String> env, Function<Config, Object> field, Object expected) {
@@ -216,7 +235,32 @@ class ConfigTest {
                 Arguments.of(Map.of("LOG_FORMAT", "xml"), "LOG_FORMAT", "xml", Reason.OUT_OF_RANGE),
                 Arguments.of(Map.of("TLS12_ENABLED", "on"), "TLS12_ENABLED", "on", Reason.MALFORMED),
                 Arguments.of(Map.of("XDS_HEADER_bad key", "v"), "XDS_HEADER_bad key", "v", Reason.MALFORMED),
-                Arguments.of(Map.of("CA_HEADER_k", "caf\u00e9"), "CA_HEADER_k", "caf\u00e9", Reason.MALFORMED));
+                Arguments.of(Map.of("CA_HEADER_k", "caf\u00e9"), "CA_HEADER_k", "caf\u00e9", Reason.MALFORMED),
+                Arguments.of(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "15053"),
+                        "ISTIO_META_DNS_PROXY_ADDR",
+                        "15053",
+                        Reason.MALFORMED),
+                Arguments.of(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "localhost:x"),
+                        "ISTIO_META_DNS_PROXY_ADDR",
+                        "localhost:x",
+                        Reason.MALFORMED),
+                Arguments.of(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "localhost:0"),
+                        "ISTIO_META_DNS_PROXY_ADDR",
+                        "localhost:0",
+                        Reason.OUT_OF_RANGE),
+                Arguments.of(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "::1:53"),
+                        "ISTIO_META_DNS_PROXY_ADDR",
+                        "::1:53",
+                        Reason.MALFORMED),
+                Arguments.of(
+                        Map.of("ISTIO_META_DNS_PROXY_ADDR", "dns.local:53"),
+                        "ISTIO_META_DNS_PROXY_ADDR",
+                        "dns.local",
+                        Reason.MALFORMED));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -21,10 +21,17 @@ import io.ambient4j.common.tls.Csr;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.config.Config;
 import io.ambient4j.ztunnel.config.LogFormat;
+import io.ambient4j.ztunnel.dns.DnsCodec;
+import io.ambient4j.ztunnel.dns.DnsMessage;
+import io.ambient4j.ztunnel.dns.DnsName;
+import io.ambient4j.ztunnel.dns.DnsProxies;
+import io.ambient4j.ztunnel.dns.FakeResolver;
+import io.ambient4j.ztunnel.dns.ResolvConf;
 import io.ambient4j.ztunnel.identity.CaClient;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.metrics.AccessLog;
 import io.ambient4j.ztunnel.metrics.ConnectionTelemetry;
+import io.ambient4j.ztunnel.metrics.DnsMetrics;
 import io.ambient4j.ztunnel.metrics.TcpMetrics;
 import io.ambient4j.ztunnel.proxy.DestinationLookup;
 import io.ambient4j.ztunnel.proxy.ProxySettings;
@@ -35,8 +42,10 @@ import io.ambient4j.ztunnel.state.StateDelta;
 import io.ambient4j.ztunnel.state.StateUpdater;
 import io.ambient4j.ztunnel.testing.Protos;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +68,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * In-pod mode end to end in network namespaces (root; fails without root). Pods A (10.244.0.10) and B (10.244.0.11)
  * are netns on a bridge, with the CNI module's in-pod iptables rules; the CNI module's real ZDS server hands their
- * netns fds to a ztunnel made of the real parts: ZDS client, in-pod state, {@link WorkloadProxies} data path, a
- * certificate manager on a test CA, and the workloads in the state as xDS would put them there.
+ * netns fds to a ztunnel made of the real parts: ZDS client, in-pod state, {@link WorkloadProxies} data path with
+ * the per-pod DNS proxy, a certificate manager on a test CA, and the workloads and a service in the state as xDS
+ * would put them there. ztunnel's resolv.conf points at a resolver on the node (10.244.0.1:53).
  */
 @Timeout(180)
 class InpodNetnsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int APP_PORT = 8080;
+    private static final String SERVICE_VIP = "10.96.0.20";
 
     private NetnsLab lab;
     private String podA;
@@ -75,6 +86,8 @@ class InpodNetnsTest {
     private StateUpdater state;
     private CertManager certs;
     private TcpMetrics tcp;
+    private DnsMetrics dnsMetrics;
+    private Path resolvConf;
     private final List<TestZtunnel> ztunnels = new ArrayList<>();
     private final AtomicInteger appConnections = new AtomicInteger();
 
@@ -87,13 +100,16 @@ class InpodNetnsTest {
         private boolean stopped;
 
         TestZtunnel(String name) throws IOException {
-            Config cfg = Config.fromEnv(Map.of());
+            Config cfg = Config.fromEnv(Map.of("AMBIENT4J_RESOLV_CONF", resolvConf.toString()));
+            DnsProxies dns = new DnsProxies(
+                    DnsProxies.settings(cfg, ResolvConf.read(cfg.resolvConf())), dnsMetrics, state::current);
             proxies = new WorkloadProxies(
                     state,
                     certs,
                     new ConnectionTelemetry(tcp, new AccessLog(LogFormat.PLAIN)),
                     ProxySettings.from(cfg),
-                    DestinationLookup.kernel());
+                    DestinationLookup.kernel(),
+                    Optional.of(dns));
             netns = NetnsExecutor.start("inpod-" + name);
             ZdsClient.verifyCapabilities(netns, cfg.packetMark().orElseThrow());
             inpod = new InpodState(
@@ -138,6 +154,7 @@ class InpodNetnsTest {
         };
         certs = CertManager.create(ca);
         tcp = new TcpMetrics();
+        dnsMetrics = new DnsMetrics();
         state = new StateUpdater();
         List<Address> workloads = new ArrayList<>();
         for (var w :
@@ -145,9 +162,13 @@ class InpodNetnsTest {
             var p = w.build();
             workloads.add(ProtoConversion.workload(p.getUid(), p));
         }
+        var echo = Protos.service("default", "echo", SERVICE_VIP, 80, APP_PORT).build();
+        workloads.add(ProtoConversion.service(echo.getNamespace() + "/" + echo.getHostname(), echo));
         state.apply(StateDelta.ofAddresses(workloads, List.of()));
 
         dir = Files.createTempDirectory("zds-netns");
+        resolvConf = dir.resolve("resolv.conf");
+        Files.writeString(resolvConf, "nameserver " + NetnsLab.NODE_IP + "\noptions timeout:2 attempts:1\n");
         server = ZdsServer.create(ZdsConfig.defaults(dir.resolve("ztunnel.sock")), new PodCache());
         server.adopt(zdsPod("uid-a", "a", podA));
         server.adopt(zdsPod("uid-b", "b", podB));
@@ -221,6 +242,66 @@ class InpodNetnsTest {
         return lab.in(pod, "ss", "-ltnH");
     }
 
+    private String udpListeners(String pod) throws IOException {
+        return lab.in(pod, "ss", "-lunHe");
+    }
+
+    /** A resolver on the node, 10.244.0.1:53 UDP and TCP: the "outside" DNS server the pods are configured with. */
+    private FakeResolver nodeResolver() throws IOException {
+        DatagramChannel u = lab.track(lab.executor.call(lab.ns(lab.node), DatagramChannel::open));
+        u.bind(new InetSocketAddress(NetnsLab.NODE_IP, 53));
+        ServerSocketChannel t = lab.track(lab.executor.call(lab.ns(lab.node), ServerSocketChannel::open));
+        t.bind(new InetSocketAddress(NetnsLab.NODE_IP, 53));
+        return lab.track(new FakeResolver(u, t));
+    }
+
+    private static byte[] query(int id, String name) {
+        return DnsCodec.encode(new DnsMessage(
+                id,
+                0x0100,
+                List.of(new DnsMessage.Question(DnsName.of(name), DnsMessage.TYPE_A, DnsMessage.CLASS_IN)),
+                List.of(),
+                List.of(),
+                List.of()));
+    }
+
+    /** An app in pod A asks the node's resolver over UDP, as its resolv.conf would make it. */
+    private DnsMessage udpFromPodA(int id, String name) throws Exception {
+        try (DatagramChannel c = lab.executor.call(lab.ns(podA), DatagramChannel::open)) {
+            byte[] q = query(id, name);
+            c.socket().setSoTimeout(5000);
+            c.socket().send(new DatagramPacket(q, q.length, new InetSocketAddress(NetnsLab.NODE_IP, 53)));
+            byte[] buf = new byte[4096];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            c.socket().receive(p);
+            return DnsCodec.decode(java.util.Arrays.copyOf(buf, p.getLength()));
+        }
+    }
+
+    /** The same over TCP. */
+    private DnsMessage tcpFromPodA(int id, String name) throws Exception {
+        try (SocketChannel c = lab.executor.call(lab.ns(podA), SocketChannel::open)) {
+            c.socket().connect(new InetSocketAddress(NetnsLab.NODE_IP, 53), 5000);
+            c.socket().setSoTimeout(5000);
+            var out = new java.io.DataOutputStream(c.socket().getOutputStream());
+            byte[] q = query(id, name);
+            out.writeShort(q.length);
+            out.write(q);
+            out.flush();
+            var in = new java.io.DataInputStream(c.socket().getInputStream());
+            byte[] r = new byte[in.readUnsignedShort()];
+            in.readFully(r);
+            return DnsCodec.decode(r);
+        }
+    }
+
+    private static List<String> addresses(DnsMessage m) {
+        return m.answers().stream()
+                .filter(r -> r.data() instanceof DnsMessage.Rdata.Address)
+                .map(r -> r.data().toString())
+                .toList();
+    }
+
     @AfterEach
     void tearDown() throws Exception {
         for (TestZtunnel z : ztunnels.reversed()) {
@@ -237,6 +318,7 @@ class InpodNetnsTest {
         }
         if (dir != null) {
             Files.deleteIfExists(dir.resolve("ztunnel.sock"));
+            Files.deleteIfExists(dir.resolve("resolv.conf"));
             Files.deleteIfExists(dir);
         }
     }
@@ -368,6 +450,56 @@ class InpodNetnsTest {
         assertThat(listeners(podB)).contains("*:15008");
         assertThat(fresh.inpod.status().active()).isEqualTo(2);
         assertThat(old.inpod.status().proxies()).isEmpty();
+    }
+
+    @Test
+    void C125_podDnsToAnOutsideResolverIsAnsweredByZtunnelOrForwardedFromThePod() throws Exception {
+        TestZtunnel z = ztunnel("one");
+        await().atMost(WAIT).until(() -> z.inpod.status().ready());
+        FakeResolver upstream = nodeResolver();
+        assertThat(udpListeners(podA))
+                .as("the DNS proxy listens on localhost inside the pod, marked")
+                .contains("127.0.0.1:15053")
+                .contains("fwmark:0x" + Integer.toHexString(RuleConstants.INPOD_MARK));
+        // TCP listeners are dual-stack sockets: 127.0.0.1 shows as [::ffff:127.0.0.1].
+        assertThat(listeners(podA)).contains("127.0.0.1]:15053");
+
+        // A mesh service: the pod's redirect sends the query to ztunnel, which answers from xDS state.
+        for (DnsMessage m : List.of(udpFromPodA(1, "echo"), tcpFromPodA(2, "echo.default.svc.cluster.local"))) {
+            assertThat(m.rcode()).isEqualTo(DnsMessage.RCODE_NOERROR);
+            assertThat(m.authoritative()).isTrue();
+            assertThat(addresses(m)).containsExactly(SERVICE_VIP);
+        }
+        assertThat(upstream.seen)
+                .as("mesh names never reach the upstream resolver")
+                .isEmpty();
+
+        // Another name: forwarded to ztunnel's resolver from inside the pod (its IP is the source), mark 0x539.
+        DnsMessage viaUdp = udpFromPodA(3, "upstream.example.com");
+        assertThat(viaUdp.id()).isEqualTo(3);
+        assertThat(addresses(viaUdp)).containsExactly("7.7.7.7");
+        assertThat(viaUdp.authoritative()).isFalse();
+        assertThat(addresses(tcpFromPodA(4, "upstream.example.com"))).containsExactly("7.7.7.7");
+        assertThat(udpFromPodA(5, "nothing.example.com").rcode()).isEqualTo(DnsMessage.RCODE_NXDOMAIN);
+        assertThat(upstream.seen)
+                .containsExactly(
+                        "udp upstream.example.com from " + NetnsLab.ip(10),
+                        "tcp upstream.example.com from " + NetnsLab.ip(10),
+                        "udp nothing.example.com from " + NetnsLab.ip(10));
+        assertThat(dnsMetrics.render()).contains("request_protocol=\"tcp\",source_canonical_service=\"a\"");
+    }
+
+    @Test
+    void C135_delAlsoReleasesTheDnsProxy() throws Exception {
+        TestZtunnel z = ztunnel("one");
+        await().atMost(WAIT).until(() -> z.inpod.status().ready());
+        assertThat(udpListeners(podB)).contains("127.0.0.1:15053");
+
+        server.deletePod("uid-b");
+
+        assertThat(udpListeners(podB)).doesNotContain(":15053");
+        assertThat(listeners(podB)).doesNotContain(":15053");
+        assertThat(udpListeners(podA)).contains("127.0.0.1:15053");
     }
 
     @Test
