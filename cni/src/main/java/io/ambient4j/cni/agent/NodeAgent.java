@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NodeAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeAgent.class.getName());
     private static final Duration INITIAL_SYNC = Duration.ofSeconds(60);
+    /** In the run directory (tmpfs): the iptables variant detected in this boot, reused by a restarted agent. */
+    static final String IPTABLES_BACKEND_FILE = "iptables-backend";
     /** Below the plugin's own 5 s limit, so the plugin gets the agent's reason rather than a timeout. */
     private static final Duration CNI_ADD_TIMEOUT = Duration.ofMillis(4500);
 
@@ -103,7 +105,8 @@ public final class NodeAgent implements AutoCloseable {
         CommandRunner runner = new CommandRunner(executor, Duration.ofSeconds(10));
         if (backend == Backend.IPTABLES) {
             // Once, on the host; pods then use the same implementation (ambient-spec §6.2).
-            runner = runner.withIptables(IptablesDetector.detect(runner, hostNetns));
+            runner = runner.withIptables(IptablesDetector.detect(
+                    runner, hostNetns, config.cniAgentRunDir().resolve(IPTABLES_BACKEND_FILE)));
         }
         HostProbe hostProbe = new HostProbe(runner, hostNetns, backend, config.kubeletUid());
         hostProbe.ensure(IpFamily.V4);

@@ -4,12 +4,19 @@ import io.ambient4j.cni.rules.IptablesVariant;
 import io.ambient4j.common.net.Netns;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Probes the host's iptables implementations once at start-up ({@link IptablesVariant#decide}): each is
- * "usable" when a harmless rule ({@code nat INPUT -p 255 -j RETURN}, as upstream) can be added and removed,
- * and legacy is preferred when it already holds the node's rules.
+ * Probes the host's iptables implementations at start-up ({@link IptablesVariant#decide}): each is "usable" when a
+ * harmless rule ({@code nat INPUT -p 255 -j RETURN}, as upstream) can be added and removed, and legacy is preferred
+ * when it already holds the node's rules. The probe is not free of side effects: it leaves legacy's (empty) nat table
+ * behind, which a second probe would count as "legacy holds rules". So the choice is written to the agent's run
+ * directory (tmpfs: one boot) and a restarted agent re-checks and reuses it instead of probing again; otherwise a
+ * restart flipped to legacy and wrote new pods' rules where nothing reads them (upstream istio/istio#61020).
  */
 public final class IptablesDetector {
     private static final System.Logger LOG = System.getLogger(IptablesDetector.class.getName());
@@ -17,6 +24,31 @@ public final class IptablesDetector {
 
     private IptablesDetector() {}
 
+    /** The variant chosen earlier in this boot (still usable), else a fresh detection, persisted in {@code state}. */
+    public static IptablesVariant detect(CommandRunner runner, Netns host, Path state) throws IOException {
+        Optional<IptablesVariant> earlier = read(state);
+        if (earlier.isPresent()
+                && (earlier.get() == IptablesVariant.PLAIN
+                        || usable(runner, host, earlier.get().binary("iptables")))) {
+            LOG.log(Level.INFO, "iptables: using {0}, chosen earlier in this boot ({1})", earlier.get(), state);
+            return earlier.get();
+        }
+        IptablesVariant v = detect(runner, host);
+        Files.createDirectories(state.toAbsolutePath().getParent());
+        Files.writeString(state, v.name() + "\n", StandardCharsets.US_ASCII);
+        return v;
+    }
+
+    private static Optional<IptablesVariant> read(Path state) {
+        try {
+            return Optional.of(IptablesVariant.valueOf(
+                    Files.readString(state, StandardCharsets.US_ASCII).strip()));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A fresh detection (no memory of earlier ones). */
     public static IptablesVariant detect(CommandRunner runner, Netns host) throws IOException {
         // Read legacy's rules before probing it: the probe itself would create its nat table.
         String legacySave = "";

@@ -42,4 +42,28 @@ class IptablesDetectorTest {
         rules.remove(lab.ns(pod), false);
         assertThat(lab.in(pod, "iptables-legacy-save")).doesNotContain("ISTIO");
     }
+
+    @Test
+    void C032_aRestartedAgentKeepsTheVariantItChoseInsteadOfProbingAgain() throws Exception {
+        lab = new NetnsLab();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cni-run");
+        java.nio.file.Path state = dir.resolve("iptables-backend");
+        try {
+            assertThat(IptablesDetector.detect(lab.runner, lab.ns(lab.node), state))
+                    .isEqualTo(IptablesVariant.NFT);
+            assertThat(state).content().isEqualToIgnoringNewLines("NFT");
+            // the first probe left legacy's empty nat table behind: a fresh probe now takes it for a legacy host
+            assertThat(IptablesDetector.detect(lab.runner, lab.ns(lab.node))).isEqualTo(IptablesVariant.LEGACY);
+            // a restarted agent in the same boot reuses its first choice
+            assertThat(IptablesDetector.detect(lab.runner, lab.ns(lab.node), state))
+                    .isEqualTo(IptablesVariant.NFT);
+            // a stale or unreadable record is ignored and replaced
+            java.nio.file.Files.writeString(state, "SOMETHING\n");
+            IptablesVariant fresh = IptablesDetector.detect(lab.runner, lab.ns(lab.node), state);
+            assertThat(state).content().isEqualToIgnoringNewLines(fresh.name());
+        } finally {
+            java.nio.file.Files.deleteIfExists(state);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
 }
