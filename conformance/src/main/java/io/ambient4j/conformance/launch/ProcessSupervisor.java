@@ -27,7 +27,7 @@ public final class ProcessSupervisor implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(spec.env());
         Path log = state.dir().resolve(spec.instance() + ".log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             Process p = pb.start();
             state.record("pid", StateFile.processId(p.toHandle()));
@@ -36,6 +36,20 @@ public final class ProcessSupervisor implements AutoCloseable {
         } catch (IOException e) {
             throw new MeshException(
                     MeshException.Reason.LAUNCH, "cannot start " + spec.instance() + ": " + e.getMessage());
+        }
+    }
+
+    /** Stops one process: SIGTERM (the component drains as on a pod deletion), SIGKILL after 10 s. */
+    public void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

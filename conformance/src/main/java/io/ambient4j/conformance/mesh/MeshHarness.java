@@ -51,6 +51,11 @@ public final class MeshHarness implements AutoCloseable {
     private final List<AutoCloseable> closeOrder = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
+    /** Components by instance name (e.g. {@code ztunnel-node-1}) with their current process, for restarts. */
+    private final Map<String, Map.Entry<ComponentSpec, Process>> components =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ProcessSupervisor supervisor;
     private Thread hook;
     private ApiServer api;
     private KubernetesClient client;
@@ -106,6 +111,7 @@ public final class MeshHarness implements AutoCloseable {
         for (NodePlan n : topology.nodes()) {
             client.nodes().resource(nodeObject(n)).createOr(NonDeletingOperation::update);
         }
+        InstallObjects.apply(client, topology.nodes().size());
         executor = NetnsExecutor.start("mesh-" + config.prefix());
         closeOrder.add(executor::close);
         int apiPort = Integer.parseInt(api.url().substring(api.url().lastIndexOf(':') + 1));
@@ -139,7 +145,7 @@ public final class MeshHarness implements AutoCloseable {
             int n = Manifests.applyDir(client, config.manifests());
             LOG.log(Level.INFO, "applied {0} objects from {1}", n, config.manifests());
         }
-        ProcessSupervisor supervisor = new ProcessSupervisor(state);
+        supervisor = new ProcessSupervisor(state);
         closeOrder.add(supervisor);
         LaunchContext ctx = new LaunchContext(topology, state.dir(), api.kubeconfig(), nodeKubeconfig);
         // istiod is started and awaited first (the node components connect to it); the node components
@@ -158,7 +164,9 @@ public final class MeshHarness implements AutoCloseable {
                     }
                 }
                 for (ComponentSpec spec : launcher.plan(ctx)) {
-                    started.add(Map.entry(spec, supervisor.start(spec)));
+                    Map.Entry<ComponentSpec, Process> e = Map.entry(spec, supervisor.start(spec));
+                    started.add(e);
+                    components.put(spec.instance(), e);
                 }
                 if (launcher.component().equals("istiod")) {
                     awaitReady(started);
@@ -273,6 +281,48 @@ public final class MeshHarness implements AutoCloseable {
 
     public Kubelet kubelet() {
         return kubelet;
+    }
+
+    /** Instance names of the components this mesh started (e.g. {@code istiod}, {@code cni-node-1}). */
+    public java.util.Set<String> componentInstances() {
+        return java.util.Set.copyOf(components.keySet());
+    }
+
+    /**
+     * Stops one component as a node losing it would (SIGTERM, then SIGKILL after 10 s): a DaemonSet pod deleted, a
+     * crash, the first half of an upgrade. Does nothing when it is not running.
+     */
+    public void stopComponent(String instance) {
+        Map.Entry<ComponentSpec, Process> e = component(instance);
+        supervisor.stop(e.getValue());
+        LOG.log(Level.INFO, "{0} stopped", instance);
+    }
+
+    /**
+     * Starts a stopped component again with the same command and environment (its log continues) and waits until it
+     * is ready; a running one is left alone. Returns why it did not become ready, or empty.
+     */
+    public Optional<String> startComponent(String instance) {
+        Map.Entry<ComponentSpec, Process> e = component(instance);
+        if (e.getValue().isAlive()) {
+            return Optional.empty();
+        }
+        Process p = supervisor.start(e.getKey());
+        components.put(instance, Map.entry(e.getKey(), p));
+        String notReady = Readiness.await(executor, e.getKey(), p, READY_TIMEOUT);
+        LOG.log(Level.INFO, "{0} started again: {1}", instance, notReady == null ? "ready" : notReady);
+        return Optional.ofNullable(notReady);
+    }
+
+    private Map.Entry<ComponentSpec, Process> component(String instance) {
+        Map.Entry<ComponentSpec, Process> e = components.get(instance);
+        if (e == null) {
+            throw new MeshException(
+                    MeshException.Reason.LAUNCH,
+                    "no component instance '" + instance + "' in this mesh (there are "
+                            + new java.util.TreeSet<>(components.keySet()) + ")");
+        }
+        return e;
     }
 
     /** Components that are not running, with the reason (scenarios requiring them are skipped). */

@@ -48,7 +48,7 @@ public record Scenario(String file, List<String> cases, String description, List
     }
 
     /** A step of a scenario; {@code line} is where it starts in the file. */
-    public sealed interface Step permits Apply, Delete, Label, Annotate, Patch, WaitFor, Check {
+    public sealed interface Step permits Apply, Delete, Label, Annotate, Patch, WaitFor, Component, Check {
         int line();
     }
 
@@ -69,6 +69,12 @@ public record Scenario(String file, List<String> cases, String description, List
 
     /** Waits until an object reaches a condition (exists, deleted, ready). */
     public record WaitFor(int line, ObjectRef ref, String condition, Duration timeout) implements Step {}
+
+    /**
+     * Stops, starts or restarts one of the mesh's component instances ({@code istiod}, {@code ztunnel-node-1},
+     * {@code cni-node-2}, ...); start and restart wait until it is ready again.
+     */
+    public record Component(int line, String instance, String action) implements Step {}
 
     /** An assertion, retried until it holds or {@code within} has passed. */
     public record Check(int line, String name, Assertion assertion, Duration within) implements Step {}

@@ -115,13 +115,13 @@ public final class ScenarioParser {
     }
 
     private Scenario.Step step(Node node) {
-        Map<String, NodeTuple> m =
-                mapping(node, "step", Set.of("apply", "delete", "label", "annotate", "patch", "waitFor", "check"));
+        Map<String, NodeTuple> m = mapping(
+                node, "step", Set.of("apply", "delete", "label", "annotate", "patch", "waitFor", "component", "check"));
         if (m.size() != 1) {
             throw err(
                     node,
                     Reason.BAD_VALUE,
-                    "a step has exactly one of apply, delete, label, annotate, patch, waitFor, check; found "
+                    "a step has exactly one of apply, delete, label, annotate, patch, waitFor, component, check; found "
                             + m.keySet());
         }
         var e = m.entrySet().iterator().next();
@@ -138,9 +138,21 @@ public final class ScenarioParser {
             case "patch" ->
                 new Scenario.Patch(line, ref(v, Set.of("merge")), JSON.asJson(construct(field(v, "merge"))));
             case "waitFor" -> waitFor(line, v);
+            case "component" -> component(line, v);
             case "check" -> check(line, v);
             default -> throw new IllegalStateException(e.getKey());
         };
+    }
+
+    private Scenario.Component component(int line, Node v) {
+        Map<String, NodeTuple> m = mapping(v, "component", Set.of("name", "action"));
+        String name = scalar(required(m, "name", v), "name");
+        Node actionNode = required(m, "action", v);
+        String action = scalar(actionNode, "action");
+        if (!Set.of("stop", "start", "restart").contains(action)) {
+            throw err(actionNode, Reason.BAD_VALUE, "action must be stop, start or restart, not '" + action + "'");
+        }
+        return new Scenario.Component(line, name, action);
     }
 
     private Scenario.WaitFor waitFor(int line, Node v) {

@@ -41,6 +41,9 @@ public final class ScenarioRunner {
         this.probe = new Probe(mesh.executor());
     }
 
+    /** Component instances the running scenario stopped and has not started again. */
+    private final java.util.Set<String> stopped = new java.util.LinkedHashSet<>();
+
     /** Runs the scenario; never throws for scenario failures. */
     public ScenarioResult run(Scenario s) {
         Instant start = Instant.now();
@@ -53,6 +56,7 @@ public final class ScenarioRunner {
             return new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.SKIPPED, Duration.ZERO, why);
         }
         List<Scenario.ObjectRef> applied = new ArrayList<>();
+        stopped.clear();
         String failure = null;
         try {
             for (Scenario.Step step : s.steps()) {
@@ -65,6 +69,14 @@ public final class ScenarioRunner {
         } catch (RuntimeException e) {
             failure = "error: " + e;
         } finally {
+            // components a scenario stopped come back before the next one runs, whatever happened
+            for (String instance : List.copyOf(stopped)) {
+                Optional<String> notReady = mesh.startComponent(instance);
+                if (notReady.isPresent() && failure == null) {
+                    failure = "restoring " + instance + " after the scenario: " + notReady.get();
+                }
+            }
+            stopped.clear();
             cleanup(applied);
         }
         Duration time = Duration.between(start, Instant.now());
@@ -104,10 +116,28 @@ public final class ScenarioRunner {
             case Scenario.WaitFor w -> {
                 return waitFor(w);
             }
+            case Scenario.Component c -> {
+                return component(c);
+            }
             case Scenario.Check c -> {
                 return check(c);
             }
         }
+    }
+
+    private Optional<String> component(Scenario.Component c) {
+        if (!c.action().equals("start")) {
+            stopped.add(c.instance());
+            mesh.stopComponent(c.instance());
+        }
+        if (c.action().equals("stop")) {
+            return Optional.empty();
+        }
+        Optional<String> notReady = mesh.startComponent(c.instance());
+        if (notReady.isEmpty()) {
+            stopped.remove(c.instance());
+        }
+        return notReady.map(why -> c.action() + " " + c.instance() + ": " + why);
     }
 
     private static void apply(

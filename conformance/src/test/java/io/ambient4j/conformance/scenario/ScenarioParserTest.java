@@ -108,6 +108,16 @@ class ScenarioParserTest {
                         ScenarioException.Reason.BAD_VALUE,
                         "pod must be <namespace>/<name>"),
                 Arguments.of(
+                        "cases: [C001]\nsteps:\n  - component: {name: cni-node-1, action: pause}\n  - check: {rules: {node: n, contains: [x]}}\n",
+                        3,
+                        ScenarioException.Reason.BAD_VALUE,
+                        "action must be stop, start or restart"),
+                Arguments.of(
+                        "cases: [C001]\nsteps:\n  - component: {action: stop}\n  - check: {rules: {node: n, contains: [x]}}\n",
+                        3,
+                        ScenarioException.Reason.MISSING_FIELD,
+                        "'name'"),
+                Arguments.of(
                         "cases: [C001]\nsteps:\n  - waitFor: {kind: Pod, name: a, timeout: soon}\n  - check: {rules: {node: n, contains: [x]}}\n",
                         3,
                         ScenarioException.Reason.BAD_VALUE,
