@@ -33,6 +33,8 @@ public final class Demo {
 
     public static void main(String[] args) {
         PrintStream out = System.out;
+        // fabric8's mock server pulls in SLF4J without a binding; its "no providers" notice is not part of the story
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         if (!"1".equals(System.getenv("DEMO_VERBOSE"))) {
             // the story is the output; the harness's own progress lines would drown it (components log to files)
             Logger.getLogger("").setLevel(Level.WARNING);
@@ -71,9 +73,8 @@ public final class Demo {
         int exit = 0;
         List<Long> ztunnelPids = new ArrayList<>();
         Instant start = Instant.now();
-        out.println();
-        out.println("  $ starting the mesh: API server, 2 node namespaces, istiod, ztunnel and istio-cni per node ...");
-        out.flush();
+        say.heading(2, "The local mesh");
+        say.doing("starting: API server, 2 node namespaces, istiod, ztunnel and istio-cni agent per node");
         MeshHarness mesh;
         try {
             mesh = MeshHarness.start(MeshConfig.defaults(prefix).withNodes(2).withComponents(null));
@@ -84,8 +85,8 @@ public final class Demo {
             System.exit(DemoException.Reason.MESH.exitCode());
             return;
         }
-        out.println("  (up in " + Duration.between(start, Instant.now()).toSeconds() + " s)");
-        try (mesh) {
+        say.seen("up in " + Duration.between(start, Instant.now()).toSeconds() + " s");
+        try {
             ProxyProcesses.ztunnels().forEach(z -> ztunnelPids.add(z.pid()));
             new Story(mesh, say, results, sidecar).run();
         } catch (DemoException e) {
@@ -97,22 +98,20 @@ public final class Demo {
             say.failed("step " + step + ": unexpected " + e);
             results.add(new StepResult(step, title(step), false, e.toString()));
             exit = 1;
+        } finally {
+            say.heading(STEPS, "Clean up");
+            say.doing("closing the mesh: processes, namespaces, iptables rules, cgroups, files");
+            mesh.close();
         }
-        say.heading(STEPS, "Clean up");
-        say.doing("tearing the mesh down (processes, namespaces, iptables rules, cgroups, files)");
         List<String> left = Teardown.leftovers(prefix, ztunnelPids);
         if (left.isEmpty()) {
             say.seen("nothing left: no netns " + prefix + "-*, no /run/ambient4j/" + prefix + ", ztunnels "
                     + ztunnelPids + " gone");
-            if (exit == 0) {
-                results.add(new StepResult(STEPS, "Clean up", true, "no namespaces, files or processes left"));
-            }
+            results.add(new StepResult(STEPS, "Clean up", true, "no namespaces, files or processes left"));
         } else {
             say.failed("left behind: " + left + " (make mesh-down removes them)");
-            if (exit == 0) {
-                results.add(new StepResult(STEPS, "Clean up", false, "left behind: " + left));
-                exit = 1;
-            }
+            results.add(new StepResult(STEPS, "Clean up", false, "left behind: " + left));
+            exit = exit == 0 ? 1 : exit;
         }
         out.println();
         out.print(StepResult.summary(results, STEPS));

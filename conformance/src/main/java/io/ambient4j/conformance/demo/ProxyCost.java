@@ -85,15 +85,15 @@ public final class ProxyCost {
             StringBuilder b = new StringBuilder();
             b.append(String.format(
                     Locale.ROOT,
-                    "%-8s %5s  %-22s %-22s%n",
+                    "%-8s %5s  %-22s %s%n",
                     "node",
                     "pods",
                     "ambient: ztunnel RSS",
-                    "sidecars: pods × " + fmt(sidecar.megabytes())));
+                    "sidecars: pods × " + fmt(sidecar.megabytes()) + " MB"));
             for (Node n : nodes) {
                 b.append(String.format(
                         Locale.ROOT,
-                        "%-8s %5d  %-22s %-22s%n",
+                        "%-8s %5d  %-22s %s%n",
                         n.name(),
                         n.pods(),
                         fmt(n.ambientMb()) + " MB",
@@ -101,7 +101,7 @@ public final class ProxyCost {
             }
             b.append(String.format(
                     Locale.ROOT,
-                    "%-8s %5d  %-22s %-22s%n",
+                    "%-8s %5d  %-22s %s%n",
                     "total",
                     totalPods(),
                     fmt(ambientTotalMb()) + " MB",

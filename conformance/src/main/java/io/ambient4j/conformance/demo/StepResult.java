@@ -7,25 +7,25 @@ import java.util.List;
  * one-line account for the summary table.
  */
 public record StepResult(int step, String title, boolean ok, String observed) {
-    /** The closing table (pure): one row per step, then the verdict line. */
+    /** The closing table (pure): one row per step (a step without a result did not run), then the verdict. */
     public static String summary(List<StepResult> results, int totalSteps) {
-        StringBuilder b = new StringBuilder();
-        b.append("Summary\n");
-        for (StepResult r : results) {
-            b.append(String.format(
-                    java.util.Locale.ROOT,
-                    "  %d. %-4s %-34s %s%n",
-                    r.step(),
-                    r.ok() ? "ok" : "FAIL",
-                    r.title(),
-                    r.observed()));
+        StringBuilder b = new StringBuilder("Summary\n");
+        for (int s = 1; s <= totalSteps; s++) {
+            int step = s;
+            StepResult r =
+                    results.stream().filter(x -> x.step() == step).findFirst().orElse(null);
+            b.append(
+                    r == null
+                            ? String.format(java.util.Locale.ROOT, "  %d. %-4s %s%n", s, "-", "not run")
+                            : String.format(
+                                    java.util.Locale.ROOT,
+                                    "  %d. %-4s %-22s %s%n",
+                                    s,
+                                    r.ok() ? "ok" : "FAIL",
+                                    r.title(),
+                                    r.observed()));
         }
-        for (int s = results.size() + 1; s <= totalSteps; s++) {
-            b.append(String.format(java.util.Locale.ROOT, "  %d. %-4s %s%n", s, "-", "not run"));
-        }
-        long failed = results.stream().filter(r -> !r.ok()).count();
-        boolean complete = results.size() == totalSteps;
-        if (failed == 0 && complete) {
+        if (allHeld(results, totalSteps)) {
             b.append("demo: every step observed what it claims (")
                     .append(totalSteps)
                     .append('/')
@@ -45,6 +45,12 @@ public record StepResult(int step, String title, boolean ok, String observed) {
 
     /** Exit status for a run (pure): 0 only when every step ran and held. */
     public static boolean allHeld(List<StepResult> results, int totalSteps) {
-        return results.size() == totalSteps && results.stream().allMatch(StepResult::ok);
+        for (int s = 1; s <= totalSteps; s++) {
+            int step = s;
+            if (results.stream().noneMatch(r -> r.step() == step && r.ok())) {
+                return false;
+            }
+        }
+        return results.stream().allMatch(StepResult::ok);
     }
 }

@@ -39,6 +39,15 @@ public final class Story {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** The labels of ztunnel's connection metrics the story shows (the series carry about thirty). */
+    static final List<String> METRIC_KEYS = List.of(
+            "reporter",
+            "source_workload",
+            "source_principal",
+            "destination_workload",
+            "destination_principal",
+            "connection_security_policy",
+            "response_flags");
 
     private final MeshHarness mesh;
     private final KubernetesClient client;
@@ -82,7 +91,6 @@ public final class Story {
 
     private void meshUp() {
         int step = 2;
-        say.heading(step, "The local mesh");
         say.seen("API server " + mesh.api().url() + " (kubeconfig " + mesh.api().kubeconfig() + ")");
         for (Topology.NodePlan n : mesh.topology().nodes()) {
             say.seen(n.name() + ": netns " + n.netns() + ", node IP " + n.nodeIp() + ", pods from " + n.podCidr());
@@ -275,16 +283,15 @@ public final class Story {
                 "reporter", "destination",
                 "connection_security_policy", "mutual_tls",
                 "source_principal", clientId);
-        double opened = await(step, "the destination ztunnel's connection metric", Duration.ofSeconds(10), () -> {
-            double v = metricSum(step, serverNode, "istio_tcp_connections_opened", labels);
-            return v > 0 ? Optional.of(v) : Optional.empty();
-        });
+        List<MetricText.Sample> samples = await(
+                step,
+                "the destination ztunnel's connection metric",
+                Duration.ofSeconds(10),
+                () -> positive(metricSamples(step, serverNode, "istio_tcp_connections_opened", labels)));
+        double opened = samples.stream().mapToDouble(MetricText.Sample::value).sum();
         say.seen("ztunnel on " + serverNode + ", GET :15020/metrics (inside "
                 + mesh.topology().node(serverNode).netns() + "):");
-        say.detail(
-                "istio_tcp_connections_opened_total{reporter=\"destination\",connection_security_policy=\"mutual_tls\","
-                        + "source_principal=\"" + clientId + "\",destination_principal=\"" + serverId + "\"} "
-                        + fmt(opened));
+        samples.forEach(x -> say.detail(describe(x, METRIC_KEYS)));
         pass(
                 step,
                 "Mutual TLS",
@@ -322,13 +329,12 @@ public final class Story {
         say.detail(describe(deny));
         Map<String, String> labels =
                 Map.of("reporter", "destination", "source_principal", otherId, "response_flags", "DENY");
-        double failed =
-                await(step, "the denial counted in " + serverNode + "'s metrics", Duration.ofSeconds(10), () -> {
-                    double v = metricSum(step, serverNode, "istio_tcp_connections_failed", labels);
-                    return v > 0 ? Optional.of(v) : Optional.empty();
-                });
-        say.detail("istio_tcp_connections_failed_total{reporter=\"destination\",source_principal=\"" + otherId
-                + "\",response_flags=\"DENY\"} " + fmt(failed));
+        List<MetricText.Sample> failed = await(
+                step,
+                "the denial counted in " + serverNode + "'s metrics",
+                Duration.ofSeconds(10),
+                () -> positive(metricSamples(step, serverNode, "istio_tcp_connections_failed", labels)));
+        failed.forEach(x -> say.detail(describe(x, METRIC_KEYS)));
         pass(step, "AuthorizationPolicy", "client allowed, other denied (" + denied.error() + "), logged and counted");
     }
 
@@ -407,7 +413,19 @@ public final class Story {
         return EchoReply.parse(r.body());
     }
 
+    private static Optional<List<MetricText.Sample>> positive(List<MetricText.Sample> samples) {
+        return samples.stream().mapToDouble(MetricText.Sample::value).sum() > 0
+                ? Optional.of(samples)
+                : Optional.empty();
+    }
+
     private double metricSum(int step, String node, String name, Map<String, String> labels) {
+        return metricSamples(step, node, name, labels).stream()
+                .mapToDouble(MetricText.Sample::value)
+                .sum();
+    }
+
+    private List<MetricText.Sample> metricSamples(int step, String node, String name, Map<String, String> labels) {
         Outcome r = probe.run(
                 mesh.topology().node(node).netns(),
                 "http://127.0.0.1:15020/metrics",
@@ -418,9 +436,20 @@ public final class Story {
         if (r.error() != null || r.status() == null || r.status() != 200) {
             throw fail(DemoException.Reason.OBSERVATION, step, node + " ztunnel :15020/metrics: " + r.describe());
         }
-        return MetricText.matching(MetricText.parse(r.body()), name, labels).stream()
-                .mapToDouble(MetricText.Sample::value)
-                .sum();
+        return MetricText.matching(MetricText.parse(r.body()), name, labels);
+    }
+
+    /** A sample as exposed, with the labels worth reading (pure). */
+    static String describe(MetricText.Sample s, List<String> keys) {
+        StringBuilder b = new StringBuilder(s.name()).append('{');
+        String sep = "";
+        for (String k : keys) {
+            if (s.labels().containsKey(k)) {
+                b.append(sep).append(k).append("=\"").append(s.labels().get(k)).append('"');
+                sep = ",";
+            }
+        }
+        return b.append("} ").append(fmt(s.value())).toString();
     }
 
     private Optional<PodView> readyPod(String workload) {
