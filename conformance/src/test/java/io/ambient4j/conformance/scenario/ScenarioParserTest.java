@@ -157,9 +157,12 @@ class ScenarioParserTest {
 
     @Test
     void everyBuiltInScenarioParsesAndAssertsSomething() throws Exception {
-        // The default suite and the scenarios that do not pass yet (scenarios-pending/) must both parse.
+        // The default suite and the scenarios that do not pass yet (scenarios-pending/, when there are any) must parse.
         List<Path> list = new ArrayList<>();
         for (String dir : List.of("scenarios", "scenarios-pending")) {
+            if (!Files.isDirectory(Path.of(dir))) {
+                continue;
+            }
             try (Stream<Path> files = Files.list(Path.of(dir))) {
                 list.addAll(files.toList());
             }
