@@ -308,13 +308,28 @@ public final class Story {
         String otherId = SampleApp.spiffe(TRUST_DOMAIN, SampleApp.OTHER);
         String yaml = SampleApp.allowOnlyClient(TRUST_DOMAIN);
         say.doing("kubectl apply -f - <<EOF\n" + yaml.strip() + "\nEOF");
-        Map<String, Long> mark = logs.mark();
+        Map<String, Long> applied = logs.mark();
+        Instant at = Instant.now();
         Manifests.apply(client, yaml);
-        Outcome denied = await(step, "a call from 'other' to be denied", CONVERGE, () -> {
+        Outcome first = await(step, "a call from 'other' to be denied", CONVERGE, () -> {
             Outcome r = probe.run(o.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
             return isDenied(r) ? Optional.of(r) : Optional.empty();
         });
-        say.seen("other (sa other) -> server: denied, " + denied.describe());
+        long ms = Duration.between(at, Instant.now()).toMillis();
+        say.seen("other (sa other) -> server: denied " + ms + " ms after the apply (" + first.describe() + ")");
+        expect(
+                step,
+                logs.since(applied, serverNode).stream()
+                        .noneMatch(e -> e.failed() && !otherId.equals(e.field("src.identity"))),
+                "a caller other than 'other' was refused");
+        // a fresh connection, so the log entry and the counter below are this call's and not an in-flight one's
+        Map<String, String> labels =
+                Map.of("reporter", "destination", "source_principal", otherId, "response_flags", "DENY");
+        double before = metricSum(step, serverNode, "istio_tcp_connections_failed", labels);
+        Map<String, Long> mark = logs.mark();
+        Outcome again = probe.run(o.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
+        expect(step, isDenied(again), "a new call from 'other' was not denied: " + again.describe());
+        say.seen("other -> server again, on a new connection: denied (" + again.describe() + ")");
         EchoReply.Parsed ok = call(step, c, Duration.ofSeconds(10));
         say.seen("client (sa client) -> server: still HTTP 200 from " + ok.field("Hostname"));
         AccessLogLine deny = await(
@@ -325,17 +340,19 @@ public final class Story {
                         .filter(AccessLogLine::failed)
                         .filter(e -> otherId.equals(e.field("src.identity")))
                         .findFirst());
-        say.seen("ztunnel on " + serverNode + " logged the refusal:");
+        say.seen("ztunnel on " + serverNode + " logged the refusal of that connection:");
         say.detail(describe(deny));
-        Map<String, String> labels =
-                Map.of("reporter", "destination", "source_principal", otherId, "response_flags", "DENY");
-        List<MetricText.Sample> failed = await(
-                step,
-                "the denial counted in " + serverNode + "'s metrics",
-                Duration.ofSeconds(10),
-                () -> positive(metricSamples(step, serverNode, "istio_tcp_connections_failed", labels)));
+        List<MetricText.Sample> failed =
+                await(step, "the denial counted in " + serverNode + "'s metrics", Duration.ofSeconds(10), () -> {
+                    List<MetricText.Sample> now =
+                            metricSamples(step, serverNode, "istio_tcp_connections_failed", labels);
+                    return now.stream().mapToDouble(MetricText.Sample::value).sum() > before
+                            ? Optional.of(now)
+                            : Optional.empty();
+                });
+        say.seen("and counted it (" + fmt(before) + " before the call):");
         failed.forEach(x -> say.detail(describe(x, METRIC_KEYS)));
-        pass(step, "AuthorizationPolicy", "client allowed, other denied (" + denied.error() + "), logged and counted");
+        pass(step, "AuthorizationPolicy", "client allowed; other denied (" + again.error() + "), logged and counted");
     }
 
     private void cost(Map<String, PodView> pods) {
