@@ -62,9 +62,8 @@ public final class Demo {
             }
         }
         if (!HostCheck.allOk(findings)) {
-            System.err.print(HostCheck.refusal(findings));
-            results.add(new StepResult(1, "Preflight", false, "this machine cannot run the mesh"));
-            out.print("\n" + StepResult.summary(results, STEPS));
+            out.print("\n" + HostCheck.refusal(findings));
+            out.flush();
             System.exit(DemoException.Reason.PREFLIGHT.exitCode());
             return;
         }
