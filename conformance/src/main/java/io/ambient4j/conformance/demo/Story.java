@@ -1,7 +1,6 @@
 package io.ambient4j.conformance.demo;
 
 import io.ambient4j.conformance.echo.EchoReply;
-import io.ambient4j.conformance.kubelet.DeploymentController;
 import io.ambient4j.conformance.kubelet.Kubelet;
 import io.ambient4j.conformance.mesh.Manifests;
 import io.ambient4j.conformance.mesh.MeshHarness;
@@ -10,11 +9,7 @@ import io.ambient4j.conformance.mesh.Topology;
 import io.ambient4j.conformance.scenario.MetricText;
 import io.ambient4j.conformance.scenario.Outcome;
 import io.ambient4j.conformance.scenario.Probe;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Steps 2 to 8 of {@code make demo} on a running local mesh: deploy the sample app, call it in plaintext, enrol
@@ -38,16 +32,6 @@ public final class Story {
     static final String DATAPLANE_MODE = "istio.io/dataplane-mode";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(200);
-    /** The labels of ztunnel's connection metrics the story shows (the series carry about thirty). */
-    static final List<String> METRIC_KEYS = List.of(
-            "reporter",
-            "source_workload",
-            "source_principal",
-            "destination_workload",
-            "destination_principal",
-            "connection_security_policy",
-            "response_flags");
 
     private final MeshHarness mesh;
     private final KubernetesClient client;
@@ -59,6 +43,7 @@ public final class Story {
     private final String clientNode;
     private final String serverNode;
     private final ProxyCost.SidecarFigure sidecar;
+    private final DemoPods demoPods;
 
     public Story(MeshHarness mesh, Narrator say, List<StepResult> results, ProxyCost.SidecarFigure sidecar) {
         this.mesh = mesh;
@@ -72,16 +57,13 @@ public final class Story {
         this.clientNode = nodes.getFirst();
         this.serverNode = nodes.getLast();
         this.sidecar = sidecar;
+        this.demoPods = new DemoPods(client, mesh.topology());
     }
-
-    /** A pod as the demo follows it: identity in the API, where the kubelet put it, its network namespace. */
-    record PodView(
-            String name, String uid, String node, String ip, String serviceAccount, String netns, long netnsInode) {}
 
     /** Runs steps 2..8; each appends its result or throws. */
     public void run() {
         meshUp();
-        Map<String, PodView> pods = deploy();
+        Map<String, DemoPods.PodView> pods = deploy();
         plaintext(pods);
         enrol(pods);
         mutualTls(pods);
@@ -111,24 +93,25 @@ public final class Story {
         pass(step, "The local mesh", nodes.size() + " nodes; istiod, " + z.size() + " ztunnels, cni agents ready");
     }
 
-    private Map<String, PodView> deploy() {
+    private Map<String, DemoPods.PodView> deploy() {
         int step = 3;
         say.heading(step, "Deploy the sample app in namespace " + SampleApp.NAMESPACE + " (not enrolled)");
         say.doing("kubectl apply: namespace demo, ServiceAccounts client/other/server, Deployments client and other"
                 + " on " + clientNode + ", server on " + serverNode + ", Service server (80 -> http, 9090 -> tcp)");
         Manifests.apply(client, SampleApp.manifests(clientNode, serverNode));
-        Map<String, PodView> pods = await(step, "the three pods Running and Ready", Duration.ofSeconds(60), () -> {
-            Map<String, PodView> m = new LinkedHashMap<>();
-            for (String w : SampleApp.WORKLOADS) {
-                Optional<PodView> p = readyPod(w);
-                if (p.isEmpty()) {
-                    return Optional.empty();
-                }
-                m.put(w, p.get());
-            }
-            return Optional.of(m);
-        });
-        for (PodView p : pods.values()) {
+        Map<String, DemoPods.PodView> pods =
+                Await.await(step, "the three pods Running and Ready", Duration.ofSeconds(60), () -> {
+                    Map<String, DemoPods.PodView> m = new LinkedHashMap<>();
+                    for (String w : SampleApp.WORKLOADS) {
+                        Optional<DemoPods.PodView> p = demoPods.readyPod(w);
+                        if (p.isEmpty()) {
+                            return Optional.empty();
+                        }
+                        m.put(w, p.get());
+                    }
+                    return Optional.of(m);
+                });
+        for (DemoPods.PodView p : pods.values()) {
             say.seen(String.format(
                     Locale.ROOT,
                     "pod %-28s sa %-7s on %s  IP %-12s netns %s",
@@ -155,13 +138,13 @@ public final class Story {
         return pods;
     }
 
-    private void plaintext(Map<String, PodView> pods) {
+    private void plaintext(Map<String, DemoPods.PodView> pods) {
         int step = 4;
         String title = "Plaintext: client -> " + SampleApp.URL;
         say.heading(step, title);
-        PodView c = pods.get(SampleApp.CLIENT);
-        for (PodView p : pods.values()) {
-            expect(step, annotation(p.name(), REDIRECTION) == null, p.name() + " already has " + REDIRECTION);
+        DemoPods.PodView c = pods.get(SampleApp.CLIENT);
+        for (DemoPods.PodView p : pods.values()) {
+            expect(step, demoPods.annotation(p.name(), REDIRECTION) == null, p.name() + " already has " + REDIRECTION);
         }
         say.seen("no pod carries " + REDIRECTION + " (the namespace has no " + DATAPLANE_MODE + " label)");
         Map<String, Long> mark = logs.mark();
@@ -171,7 +154,7 @@ public final class Story {
         expect(step, reply.field("Hostname").startsWith(SampleApp.SERVER + "-"), "the reply is not from a server pod");
         expect(step, c.ip().equals(reply.field("IP")), "the server saw " + reply.field("IP") + ", not " + c.ip());
         // the access log entry of a connection is written when it ends; ours has ended, give the files a moment
-        pause(Duration.ofSeconds(1));
+        Await.pause(Duration.ofSeconds(1));
         int entries = 0;
         for (String n : nodes) {
             entries += logs.since(mark, n).size();
@@ -193,7 +176,7 @@ public final class Story {
                 "200 from " + reply.field("Hostname") + ", source " + c.ip() + ", no ztunnel involved");
     }
 
-    private void enrol(Map<String, PodView> pods) {
+    private void enrol(Map<String, DemoPods.PodView> pods) {
         int step = 5;
         say.heading(step, "Enrol: label namespace demo " + DATAPLANE_MODE + "=ambient");
         say.doing("kubectl label namespace demo " + DATAPLANE_MODE + "=ambient");
@@ -207,18 +190,18 @@ public final class Story {
             ns.getMetadata().setLabels(labels);
             return ns;
         });
-        await(
+        Await.await(
                 step,
                 "every pod annotated " + REDIRECTION + "=enabled",
                 CONVERGE,
-                () -> pods.values().stream().allMatch(p -> "enabled".equals(annotation(p.name(), REDIRECTION)))
+                () -> pods.values().stream().allMatch(p -> "enabled".equals(demoPods.annotation(p.name(), REDIRECTION)))
                         ? Optional.of(true)
                         : Optional.empty());
         long ms = Duration.between(start, Instant.now()).toMillis();
-        say.seen("the istio-cni agents annotated all 3 pods " + REDIRECTION + "=enabled after " + ms + " ms");
-        for (Map.Entry<String, PodView> e : pods.entrySet()) {
-            PodView before = e.getValue();
-            PodView now = readyPod(e.getKey())
+        say.seen("all 3 pods carry " + REDIRECTION + "=enabled, " + ms + " ms after the label");
+        for (Map.Entry<String, DemoPods.PodView> e : pods.entrySet()) {
+            DemoPods.PodView before = e.getValue();
+            DemoPods.PodView now = demoPods.readyPod(e.getKey())
                     .orElseThrow(() -> fail(DemoException.Reason.OBSERVATION, step, before.name() + " is gone"));
             expect(
                     step,
@@ -235,7 +218,7 @@ public final class Story {
                     "the kubelet re-created " + before.name());
         }
         say.seen("no pod was restarted: same names, UIDs, IPs and network namespaces (inode) as before the label");
-        PodView c = pods.get(SampleApp.CLIENT);
+        DemoPods.PodView c = pods.get(SampleApp.CLIENT);
         String nat = Sh.run(Sh.inNetns(c.netns(), "iptables-save", "-t", "nat"), null);
         expect(
                 step,
@@ -247,11 +230,10 @@ public final class Story {
         pass(step, "Enrol the namespace", "annotated in " + ms + " ms, 0 pods restarted");
     }
 
-    private void mutualTls(Map<String, PodView> pods) {
+    private void mutualTls(Map<String, DemoPods.PodView> pods) {
         int step = 6;
         say.heading(step, "The same call, now carried by ztunnel over mutual TLS (HBONE)");
-        PodView c = pods.get(SampleApp.CLIENT);
-        PodView s = pods.get(SampleApp.SERVER);
+        DemoPods.PodView c = pods.get(SampleApp.CLIENT);
         String clientId = SampleApp.spiffe(TRUST_DOMAIN, SampleApp.CLIENT);
         String serverId = SampleApp.spiffe(TRUST_DOMAIN, SampleApp.SERVER);
         Map<String, Long> mark = logs.mark();
@@ -260,12 +242,12 @@ public final class Story {
         say.seen("HTTP 200 from Hostname=" + reply.field("Hostname") + "; the server still saw IP=" + reply.field("IP")
                 + " (the client pod's own address)");
         expect(step, c.ip().equals(reply.field("IP")), "the server saw " + reply.field("IP") + ", not " + c.ip());
-        AccessLogLine out = await(
+        AccessLogLine out = Await.await(
                 step,
                 "an outbound entry in " + clientNode + "'s ztunnel log",
                 Duration.ofSeconds(10),
                 () -> entry(mark, clientNode, "outbound", c.ip(), clientId));
-        AccessLogLine in = await(
+        AccessLogLine in = Await.await(
                 step,
                 "an inbound entry in " + serverNode + "'s ztunnel log",
                 Duration.ofSeconds(10),
@@ -276,14 +258,14 @@ public final class Story {
                 "dst.identity is " + out.field("dst.identity") + " / " + in.field("dst.identity") + ", not "
                         + serverId);
         say.seen("ztunnel on " + clientNode + " (" + logs.file(clientNode).getFileName() + "):");
-        say.detail(describe(out));
+        say.detail(Shown.describe(out));
         say.seen("ztunnel on " + serverNode + " (" + logs.file(serverNode).getFileName() + "):");
-        say.detail(describe(in));
+        say.detail(Shown.describe(in));
         Map<String, String> labels = Map.of(
                 "reporter", "destination",
                 "connection_security_policy", "mutual_tls",
                 "source_principal", clientId);
-        List<MetricText.Sample> samples = await(
+        List<MetricText.Sample> samples = Await.await(
                 step,
                 "the destination ztunnel's connection metric",
                 Duration.ofSeconds(10),
@@ -291,29 +273,28 @@ public final class Story {
         double opened = samples.stream().mapToDouble(MetricText.Sample::value).sum();
         say.seen("ztunnel on " + serverNode + ", GET :15020/metrics (inside "
                 + mesh.topology().node(serverNode).netns() + "):");
-        samples.forEach(x -> say.detail(describe(x, METRIC_KEYS)));
+        samples.forEach(x -> say.detail(Shown.describe(x, Shown.METRIC_KEYS)));
         pass(
                 step,
                 "Mutual TLS",
                 clientId.substring("spiffe://".length()) + " -> " + serverId.substring("spiffe://".length())
-                        + ", source IP kept, metric " + fmt(opened));
-        say.detail("server pod " + s.name() + " answered; nothing in the app or its pods changed");
+                        + ", source IP kept, metric " + Shown.fmt(opened));
     }
 
-    private void policy(Map<String, PodView> pods) {
+    private void policy(Map<String, DemoPods.PodView> pods) {
         int step = 7;
         say.heading(step, "AuthorizationPolicy: only the client's identity may reach the server");
-        PodView c = pods.get(SampleApp.CLIENT);
-        PodView o = pods.get(SampleApp.OTHER);
+        DemoPods.PodView c = pods.get(SampleApp.CLIENT);
+        DemoPods.PodView o = pods.get(SampleApp.OTHER);
         String otherId = SampleApp.spiffe(TRUST_DOMAIN, SampleApp.OTHER);
         String yaml = SampleApp.allowOnlyClient(TRUST_DOMAIN);
         say.doing("kubectl apply -f - <<EOF\n" + yaml.strip() + "\nEOF");
         Map<String, Long> applied = logs.mark();
         Instant at = Instant.now();
         Manifests.apply(client, yaml);
-        Outcome first = await(step, "a call from 'other' to be denied", CONVERGE, () -> {
+        Outcome first = Await.await(step, "a call from 'other' to be denied", CONVERGE, () -> {
             Outcome r = probe.run(o.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
-            return isDenied(r) ? Optional.of(r) : Optional.empty();
+            return Shown.isDenied(r) ? Optional.of(r) : Optional.empty();
         });
         long ms = Duration.between(at, Instant.now()).toMillis();
         say.seen("other (sa other) -> server: denied " + ms + " ms after the apply (" + first.describe() + ")");
@@ -328,11 +309,11 @@ public final class Story {
         double before = metricSum(step, serverNode, "istio_tcp_connections_failed", labels);
         Map<String, Long> mark = logs.mark();
         Outcome again = probe.run(o.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
-        expect(step, isDenied(again), "a new call from 'other' was not denied: " + again.describe());
+        expect(step, Shown.isDenied(again), "a new call from 'other' was not denied: " + again.describe());
         say.seen("other -> server again, on a new connection: denied (" + again.describe() + ")");
         EchoReply.Parsed ok = call(step, c, Duration.ofSeconds(10));
         say.seen("client (sa client) -> server: still HTTP 200 from " + ok.field("Hostname"));
-        AccessLogLine deny = await(
+        AccessLogLine deny = Await.await(
                 step,
                 "the denial in " + serverNode + "'s ztunnel log",
                 Duration.ofSeconds(10),
@@ -341,21 +322,21 @@ public final class Story {
                         .filter(e -> otherId.equals(e.field("src.identity")))
                         .findFirst());
         say.seen("ztunnel on " + serverNode + " logged the refusal of that connection:");
-        say.detail(describe(deny));
+        say.detail(Shown.describe(deny));
         List<MetricText.Sample> failed =
-                await(step, "the denial counted in " + serverNode + "'s metrics", Duration.ofSeconds(10), () -> {
+                Await.await(step, "the denial counted in " + serverNode + "'s metrics", Duration.ofSeconds(10), () -> {
                     List<MetricText.Sample> now =
                             metricSamples(step, serverNode, "istio_tcp_connections_failed", labels);
                     return now.stream().mapToDouble(MetricText.Sample::value).sum() > before
                             ? Optional.of(now)
                             : Optional.empty();
                 });
-        say.seen("and counted it (" + fmt(before) + " before the call):");
-        failed.forEach(x -> say.detail(describe(x, METRIC_KEYS)));
+        say.seen("and counted it (" + Shown.fmt(before) + " before the call):");
+        failed.forEach(x -> say.detail(Shown.describe(x, Shown.METRIC_KEYS)));
         pass(step, "AuthorizationPolicy", "client allowed; other denied (" + again.error() + "), logged and counted");
     }
 
-    private void cost(Map<String, PodView> pods) {
+    private void cost(Map<String, DemoPods.PodView> pods) {
         int step = 8;
         say.heading(step, "Per-node proxy cost: ztunnel (measured) vs one sidecar per pod");
         List<ProxyProcesses.Ztunnel> z = ProxyProcesses.ztunnels();
@@ -371,7 +352,7 @@ public final class Story {
         }
         ProxyCost.Comparison cmp = new ProxyCost.Comparison(rows, sidecar);
         say.detail("sidecar figure: " + ProxyCost.fmt(sidecar.megabytes()) + " MB per pod, from " + sidecar.source());
-        say.raw(indent(cmp.render(), "      "));
+        say.raw(Shown.indent(cmp.render(), "      "));
         pass(
                 step,
                 "Proxy cost",
@@ -391,39 +372,8 @@ public final class Story {
                 .findFirst();
     }
 
-    static String describe(AccessLogLine e) {
-        StringBuilder b = new StringBuilder(e.event());
-        for (String k : List.of(
-                "src.addr",
-                "src.workload",
-                "src.identity",
-                "dst.addr",
-                "dst.hbone_addr",
-                "dst.service",
-                "dst.identity",
-                "direction",
-                "bytes_sent",
-                "bytes_recv",
-                "error")) {
-            if (e.fields().containsKey(k)) {
-                b.append(k.equals("dst.addr") || k.equals("direction") || k.equals("error") ? "\n" : " ")
-                        .append(k)
-                        .append('=')
-                        .append(e.field(k));
-            }
-        }
-        return b.toString();
-    }
-
-    static boolean isDenied(Outcome r) {
-        if (r.error() != null) {
-            return r.error().equals("reset") || r.error().equals("eof");
-        }
-        return r.status() != null && (r.status() == 403 || r.status() == 503);
-    }
-
-    private EchoReply.Parsed call(int step, PodView from, Duration within) {
-        Outcome r = await(step, "HTTP 200 from " + SampleApp.URL, within, () -> {
+    private EchoReply.Parsed call(int step, DemoPods.PodView from, Duration within) {
+        Outcome r = Await.await(step, "HTTP 200 from " + SampleApp.URL, within, () -> {
             Outcome o = probe.run(from.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
             return o.error() == null && o.status() != null && o.status() == 200 ? Optional.of(o) : Optional.empty();
         });
@@ -456,90 +406,6 @@ public final class Story {
         return MetricText.matching(MetricText.parse(r.body()), name, labels);
     }
 
-    /** A sample as exposed, with the labels worth reading (pure). */
-    static String describe(MetricText.Sample s, List<String> keys) {
-        StringBuilder b = new StringBuilder(s.name()).append('{');
-        String sep = "";
-        for (String k : keys) {
-            if (s.labels().containsKey(k)) {
-                b.append(sep).append(k).append("=\"").append(s.labels().get(k)).append('"');
-                sep = ",";
-            }
-        }
-        return b.append("} ").append(fmt(s.value())).toString();
-    }
-
-    private Optional<PodView> readyPod(String workload) {
-        return client.pods().inNamespace(SampleApp.NAMESPACE).withLabel("app", workload).list().getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(DeploymentController::isReady)
-                .findFirst()
-                .map(this::view);
-    }
-
-    private PodView view(Pod p) {
-        String netns =
-                mesh.topology().podNetns(SampleApp.NAMESPACE, p.getMetadata().getName());
-        return new PodView(
-                p.getMetadata().getName(),
-                p.getMetadata().getUid(),
-                p.getSpec().getNodeName(),
-                p.getStatus().getPodIP(),
-                p.getSpec().getServiceAccountName(),
-                netns,
-                inode(Path.of("/run/netns", netns)));
-    }
-
-    private static long inode(Path p) {
-        try {
-            return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
-        } catch (IOException | UnsupportedOperationException e) {
-            return -1;
-        }
-    }
-
-    private String annotation(String pod, String key) {
-        Pod p = client.pods().inNamespace(SampleApp.NAMESPACE).withName(pod).get();
-        return p == null || p.getMetadata().getAnnotations() == null
-                ? null
-                : p.getMetadata().getAnnotations().get(key);
-    }
-
-    /** Polls {@code probe} until it yields a value or {@code within} passes; then the step fails naming {@code what}. */
-    private <T> T await(int step, String what, Duration within, Supplier<Optional<T>> check) {
-        Instant deadline = Instant.now().plus(within);
-        RuntimeException last = null;
-        while (true) {
-            try {
-                Optional<T> v = check.get();
-                if (v.isPresent()) {
-                    return v.get();
-                }
-            } catch (DemoException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw fail(
-                        DemoException.Reason.OBSERVATION,
-                        step,
-                        "did not see " + what + " within " + within.toSeconds() + " s"
-                                + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
-            }
-            pause(POLL);
-        }
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoException(DemoException.Reason.OBSERVATION, 0, "interrupted");
-        }
-    }
-
     private void expect(int step, boolean holds, String otherwise) {
         if (!holds) {
             throw fail(DemoException.Reason.OBSERVATION, step, otherwise);
@@ -552,15 +418,5 @@ public final class Story {
 
     private void pass(int step, String title, String observed) {
         results.add(new StepResult(step, title, true, observed));
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static String indent(String text, String lead) {
-        StringBuilder b = new StringBuilder();
-        text.lines().forEach(l -> b.append(lead).append(l).append('\n'));
-        return b.toString();
     }
 }

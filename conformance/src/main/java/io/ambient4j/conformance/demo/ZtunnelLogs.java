@@ -2,6 +2,7 @@ package io.ambient4j.conformance.demo;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class ZtunnelLogs {
             try {
                 m.put(node, Files.exists(p) ? Files.size(p) : 0L);
             } catch (IOException e) {
-                throw new DemoException(DemoException.Reason.MESH, 0, "cannot read " + p + ": " + e.getMessage());
+                throw new UncheckedIOException("cannot read " + p, e);
             }
         });
         return m;
@@ -58,7 +59,7 @@ public final class ZtunnelLogs {
                 entry.ifPresent(out::add);
             }
         } catch (IOException e) {
-            throw new DemoException(DemoException.Reason.MESH, 0, "cannot read " + p + ": " + e.getMessage());
+            throw new UncheckedIOException("cannot read " + p, e);
         }
         return out;
     }

@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class StoryTest {
+class ShownTest {
     @Test
     void C081_whatCountsAsDenied() {
-        assertThat(Story.isDenied(Outcome.failed("reset", "Connection reset"))).isTrue();
-        assertThat(Story.isDenied(Outcome.failed("eof", "closed"))).isTrue();
-        assertThat(Story.isDenied(Outcome.http(403, Map.of(), ""))).isTrue();
-        assertThat(Story.isDenied(Outcome.http(503, Map.of(), ""))).isTrue();
-        assertThat(Story.isDenied(Outcome.http(200, Map.of(), "Hostname=server")))
+        assertThat(Shown.isDenied(Outcome.failed("reset", "Connection reset"))).isTrue();
+        assertThat(Shown.isDenied(Outcome.failed("eof", "closed"))).isTrue();
+        assertThat(Shown.isDenied(Outcome.http(403, Map.of(), ""))).isTrue();
+        assertThat(Shown.isDenied(Outcome.http(503, Map.of(), ""))).isTrue();
+        assertThat(Shown.isDenied(Outcome.http(200, Map.of(), "Hostname=server")))
                 .isFalse();
-        assertThat(Story.isDenied(Outcome.failed("timeout", "read timed out"))).isFalse();
-        assertThat(Story.isDenied(Outcome.failed("refused", "Connection refused")))
+        assertThat(Shown.isDenied(Outcome.failed("timeout", "read timed out"))).isFalse();
+        assertThat(Shown.isDenied(Outcome.failed("refused", "Connection refused")))
                 .isFalse();
-        assertThat(Story.isDenied(Outcome.failed("dns", "cannot resolve"))).isFalse();
+        assertThat(Shown.isDenied(Outcome.failed("dns", "cannot resolve"))).isFalse();
     }
 
     @Test
@@ -28,7 +28,7 @@ class StoryTest {
         MetricText.Sample s = MetricText.parse("istio_tcp_connections_opened_total{reporter=\"destination\","
                         + "source_principal=\"spiffe://cluster.local/ns/demo/sa/client\",request_protocol=\"tcp\"} 2\n")
                 .getFirst();
-        assertThat(Story.describe(s, Story.METRIC_KEYS))
+        assertThat(Shown.describe(s, Shown.METRIC_KEYS))
                 .isEqualTo("istio_tcp_connections_opened_total{reporter=\"destination\","
                         + "source_principal=\"spiffe://cluster.local/ns/demo/sa/client\"} 2");
     }
@@ -39,11 +39,11 @@ class StoryTest {
                         + " dst.addr=2.2.2.2:15008 dst.identity=\"spiffe://b\" direction=\"inbound\" bytes_sent=3"
                         + " duration=\"1ms\"")
                 .orElseThrow();
-        assertThat(Story.describe(e).split("\n"))
+        assertThat(Shown.describe(e).split("\n"))
                 .containsExactly(
                         "connection complete src.addr=1.1.1.1:5 src.identity=spiffe://a",
                         "dst.addr=2.2.2.2:15008 dst.identity=spiffe://b",
                         "direction=inbound bytes_sent=3");
-        assertThat(List.of(Story.describe(e))).noneMatch(x -> x.contains("duration"));
+        assertThat(List.of(Shown.describe(e))).noneMatch(x -> x.contains("duration"));
     }
 }
