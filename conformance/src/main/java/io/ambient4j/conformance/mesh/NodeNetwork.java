@@ -106,8 +106,14 @@ public final class NodeNetwork {
         writeResolvConf(netns, node.gateway(), namespace);
     }
 
-    /** Deletes a pod namespace (its veth goes with it) and its resolv.conf. */
+    /**
+     * Deletes a pod's interface, its namespace and its resolv.conf. The veth is deleted first, as a runtime's CNI DEL
+     * does: {@code ip netns del} only drops the name, and the namespace lives on while anything holds it (ztunnel's
+     * sockets and netns fd until its ZDS removal is processed), which would leave the old pod's address answering on
+     * the node bridge after the address has gone to a new pod.
+     */
     public void removePod(String netns) {
+        Sh.exec(List.of("ip", "-n", netns, "link", "del", "eth0"), null);
         Sh.exec(List.of("ip", "netns", "del", netns), null);
         StateFile.deleteTree(ETC_NETNS.resolve(netns));
     }

@@ -277,10 +277,24 @@ class MeshHarnessTest {
 
     @Test
     @Order(7)
-    void deletingAPodRemovesItsNamespace() {
-        client.pods().inNamespace("t").withName("server").delete();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> !Files.exists(Path.of("/var/run/netns", prefix + "-t-server")));
-        assertThat(mesh.kubelet().realised("t", "server")).isEmpty();
+    void deletingAPodRemovesItsNamespace() throws IOException {
+        // something still holding the namespace (as ztunnel does until its ZDS removal) must not keep the pod's
+        // address alive on the node bridge once the address can go to another pod
+        try (Netns held = Netns.named(prefix + "-t-server")) {
+            client.pods().inNamespace("t").withName("server").delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !Files.exists(Path.of("/var/run/netns", prefix + "-t-server")));
+            assertThat(mesh.kubelet().realised("t", "server")).isEmpty();
+            // a child started on the netns thread runs in the held namespace (/proc/net would show the process's)
+            String left = mesh.executor().call(held, () -> {
+                Process p = new ProcessBuilder("ip", "-o", "link", "show")
+                        .redirectErrorStream(true)
+                        .start();
+                try (var in = p.getInputStream()) {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            });
+            assertThat(left).contains("lo:").doesNotContain("eth0");
+        }
     }
 }
