@@ -278,7 +278,7 @@ public final class Story {
                 step,
                 "Mutual TLS",
                 clientId.substring("spiffe://".length()) + " -> " + serverId.substring("spiffe://".length())
-                        + ", source IP kept, metric " + Shown.fmt(opened));
+                        + ", source IP kept, opened_total " + Shown.fmt(opened));
     }
 
     private void policy(Map<String, DemoPods.PodView> pods) {
@@ -297,7 +297,7 @@ public final class Story {
             return Shown.isDenied(r) ? Optional.of(r) : Optional.empty();
         });
         long ms = Duration.between(at, Instant.now()).toMillis();
-        say.seen("other (sa other) -> server: denied " + ms + " ms after the apply (" + first.describe() + ")");
+        say.seen("other (sa other) -> server: denied " + ms + " ms after the apply: " + first.describe());
         expect(
                 step,
                 logs.since(applied, serverNode).stream()
@@ -310,7 +310,7 @@ public final class Story {
         Map<String, Long> mark = logs.mark();
         Outcome again = probe.run(o.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
         expect(step, Shown.isDenied(again), "a new call from 'other' was not denied: " + again.describe());
-        say.seen("other -> server again, on a new connection: denied (" + again.describe() + ")");
+        say.seen("other -> server again, on a new connection: denied: " + again.describe());
         EchoReply.Parsed ok = call(step, c, Duration.ofSeconds(10));
         say.seen("client (sa client) -> server: still HTTP 200 from " + ok.field("Hostname"));
         AccessLogLine deny = Await.await(
