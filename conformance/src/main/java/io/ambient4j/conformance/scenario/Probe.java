@@ -52,15 +52,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * from inside the pod, and the outcome is classified the way checks need it (refused, reset, timeout, EOF,
  * HTTP status and body, TCP reply).
  */
-final class Probe {
+public final class Probe {
     private final NetnsExecutor executor;
 
-    Probe(NetnsExecutor executor) {
+    public Probe(NetnsExecutor executor) {
         this.executor = executor;
     }
 
     /** Connects from {@code netns} to {@code url} (http, h2c, tcp, tcp-server). */
-    Outcome run(String netns, String url, String method, Map<String, String> headers, String send, Duration timeout) {
+    public Outcome run(
+            String netns, String url, String method, Map<String, String> headers, String send, Duration timeout) {
         URI uri = URI.create(url);
         String scheme = uri.getScheme();
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
