@@ -87,7 +87,7 @@ images-test:
 	$(MVN) -Pimages -pl images/check test -Dimage.hub=$(IMAGE_HUB) -Dimage.tag=$(IMAGE_TAG)
 
 ## Builds the images, creates a kind cluster, installs the charts with Helm in upstream's order, labels a
-## namespace and runs the conformance scenarios there. Needs docker, kind, kubectl and helm (not on this
+## namespace and runs a smoke check there (enrolment, traffic over ztunnel, identities). Needs docker, kind, kubectl and helm (not on this
 ## machine: the script says so and stops). See scripts/e2e-kind.sh.
 e2e-kind:
 	scripts/e2e-kind.sh

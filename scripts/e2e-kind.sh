@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end on a real cluster, for people with Docker and kind: builds the ambient4j images, creates a
 # kind cluster, loads the images, installs the four charts with Helm in the documented order (base,
-# Gateway API CRDs, istiod, cni, ztunnel), labels a namespace for ambient and runs the conformance
-# scenarios against the cluster (make conformance KUBECONFIG=...).
+# Gateway API CRDs, istiod, cni, ztunnel), labels a namespace for ambient and runs a smoke check there
+# (enrolment, a call through ztunnel, the client's SPIFFE identity in ztunnel's access log). The scenario
+# suite itself needs the local mesh: its runner has no external-cluster mode yet.
 #
 # It cannot run on the machine ambient4j is developed on (no Docker daemon, no kind, no network); it
 # checks for its tools first and says what is missing.
@@ -18,8 +19,8 @@ NAMESPACE="${NAMESPACE:-ambient-e2e}"
 IMAGE_HUB="${IMAGE_HUB:-localhost/ambient4j}"
 IMAGE_TAG="${IMAGE_TAG:-0.1.0-SNAPSHOT}"
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.4.0}"
-# the images that exist today; add ztunnel and waypoint here when their modules exist (images/README)
-IMAGES=(istiod install-cni ztunnel)
+# module:image for the images that exist today (upstream's names; the waypoint image comes with a waypoint component)
+IMAGES=(istiod:pilot install-cni:install-cni ztunnel:ztunnel)
 
 missing=()
 for tool in docker kind kubectl helm; do
@@ -53,8 +54,9 @@ cleanup() {
 trap cleanup EXIT
 
 step "load images into the kind nodes"
-for image in "${IMAGES[@]}"; do
-  docker load -i "images/$image/target/jib-image.tar"
+for entry in "${IMAGES[@]}"; do
+  module="${entry%%:*}" image="${entry#*:}"
+  docker load -i "images/$module/target/jib-image.tar"
   kind load docker-image --name "$CLUSTER" "$IMAGE_HUB/$image:$IMAGE_TAG"
 done
 
@@ -76,5 +78,46 @@ bin/istioctl x precheck || true
 kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
 kubectl label namespace "$NAMESPACE" istio.io/dataplane-mode=ambient --overwrite
 
-step "conformance scenarios"
-make conformance KUBECONFIG="$KUBECONFIG" NAMESPACE="$NAMESPACE"
+# The scenario suite (conformance/scenarios) runs on the local mesh only: its runner has no external-cluster mode yet
+# (probes run inside pod network namespaces and the echo app is not an image). On a cluster this smoke check shows
+# the same core behaviour with public images: enrolment without restarts, traffic through ztunnel with identities.
+step "smoke check in $NAMESPACE: enrolment, traffic over ztunnel, identities"
+kubectl -n "$NAMESPACE" create serviceaccount client --dry-run=client -o yaml | kubectl apply -f -
+kubectl -n "$NAMESPACE" create serviceaccount server --dry-run=client -o yaml | kubectl apply -f -
+kubectl -n "$NAMESPACE" apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: server, labels: {app: server}}
+spec:
+  serviceAccountName: server
+  containers: [{name: app, image: nginx:1.27, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: server}
+spec: {selector: {app: server}, ports: [{name: http, port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  serviceAccountName: client
+  containers: [{name: curl, image: curlimages/curl:8.11.1, command: [sleep, "3600"]}]
+EOF
+kubectl -n "$NAMESPACE" wait --for=condition=Ready pod/server pod/client --timeout=180s
+for pod in server client; do
+  got="$(kubectl -n "$NAMESPACE" get pod "$pod" -o jsonpath='{.metadata.annotations.ambient\.istio\.io/redirection}')"
+  [[ "$got" == enabled ]] || { echo "e2e-kind: pod $pod is not enrolled (ambient.istio.io/redirection='$got')" >&2; exit 1; }
+done
+kubectl -n "$NAMESPACE" exec client -- curl -sf -o /dev/null -w '%{http_code}\n' "http://server.$NAMESPACE/"
+identity="spiffe://cluster.local/ns/$NAMESPACE/sa/client"
+for _ in $(seq 1 20); do
+  if kubectl -n istio-system logs ds/ztunnel --tail=-1 2>/dev/null | grep -q "src.identity=\"$identity\""; then
+    echo "ztunnel logged the connection from $identity"
+    echo "e2e-kind: passed"
+    exit 0
+  fi
+  sleep 3
+done
+echo "e2e-kind: no ztunnel access-log entry with src.identity=$identity" >&2
+exit 1

@@ -63,7 +63,7 @@ class AmbientInstallTest {
                         .getContainers()
                         .getFirst()
                         .getImage())
-                .isEqualTo("example.org/ambient4j/istiod:0.1.0-distroless");
+                .isEqualTo("example.org/ambient4j/pilot:0.1.0-distroless");
         assertThat(install.get(DaemonSet.class, "istio-cni-node")
                         .getSpec()
                         .getTemplate()

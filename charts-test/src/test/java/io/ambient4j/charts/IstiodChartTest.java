@@ -82,7 +82,7 @@ class IstiodChartTest {
 
         Container c = spec.getContainers().getFirst();
         assertThat(c.getName()).isEqualTo("discovery");
-        assertThat(c.getImage()).isEqualTo("registry.istio.io/testing/istiod:latest-distroless");
+        assertThat(c.getImage()).isEqualTo("registry.istio.io/testing/pilot:latest-distroless");
         assertThat(c.getArgs())
                 .containsExactly(
                         "discovery",
@@ -179,7 +179,7 @@ class IstiodChartTest {
     void withoutTheProfileAmbientIsOffAndThereIsNoVariant() {
         Container c = discovery(Render.of(Chart.ISTIOD).call(), "istiod");
         assertThat(env(c.getEnv(), "PILOT_ENABLE_AMBIENT")).isNull();
-        assertThat(c.getImage()).isEqualTo("registry.istio.io/testing/istiod:latest");
+        assertThat(c.getImage()).isEqualTo("registry.istio.io/testing/pilot:latest");
     }
 
     @Test
@@ -325,7 +325,7 @@ class IstiodChartTest {
                                         .call(),
                                 "istiod")
                         .getImage())
-                .isEqualTo("example.org/ambient4j/istiod:0.1.0-distroless");
+                .isEqualTo("example.org/ambient4j/pilot:0.1.0-distroless");
         assertThat(discovery(
                                 Render.ambient(Chart.ISTIOD)
                                         .set("hub", "per.chart/hub")
@@ -335,7 +335,7 @@ class IstiodChartTest {
                                         .call(),
                                 "istiod")
                         .getImage())
-                .isEqualTo("per.chart/hub/istiod:t1-debug");
+                .isEqualTo("per.chart/hub/pilot:t1-debug");
         assertThat(discovery(
                                 Render.of(Chart.ISTIOD)
                                         .set("image", "my.reg/x/pilot:1")

@@ -119,7 +119,7 @@ class ProfileMechanismTest {
                 .get(Deployment.class, "istiod");
         var c = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertThat(env(c.getEnv(), "MY_FLAG")).isEqualTo("on");
-        assertThat(c.getImage()).isEqualTo("example.org/mine/istiod:latest");
+        assertThat(c.getImage()).isEqualTo("example.org/mine/pilot:latest");
     }
 
     @Test

@@ -53,7 +53,7 @@ class ImageTarballTest {
     @Test
     void everyImageTarballHasTheChartNameEntrypointAndARuntimeThatStarts() throws Exception {
         List<ImageModule> images = imageModules();
-        assertThat(images).extracting(ImageModule::name).contains("istiod", "install-cni", "ztunnel");
+        assertThat(images).extracting(ImageModule::name).contains("pilot", "install-cni", "ztunnel");
         for (ImageModule image : images) {
             checkImage(image);
         }
