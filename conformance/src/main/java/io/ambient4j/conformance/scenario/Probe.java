@@ -3,6 +3,7 @@ package io.ambient4j.conformance.scenario;
 import io.ambient4j.common.net.Netns;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.ambient4j.conformance.echo.ByteBufs;
+import io.ambient4j.conformance.echo.GrpcEcho;
 import io.ambient4j.conformance.services.DnsMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -59,7 +60,7 @@ public final class Probe {
         this.executor = executor;
     }
 
-    /** Connects from {@code netns} to {@code url} (http, h2c, tcp, tcp-server). */
+    /** Connects from {@code netns} to {@code url} (http, h2c, grpc, tcp, tcp-server). */
     public Outcome run(
             String netns, String url, String method, Map<String, String> headers, String send, Duration timeout) {
         URI uri = URI.create(url);
@@ -95,6 +96,7 @@ public final class Probe {
             return switch (scheme) {
                 case "http" -> http1(s, method, authority, path, headers, send);
                 case "h2c" -> http2(s, method, authority, path, headers);
+                case "grpc" -> grpc(s, authority, headers, send);
                 case "tcp" -> tcp(s, send, false);
                 default -> tcp(s, send, true);
             };
@@ -153,6 +155,62 @@ public final class Probe {
 
     private static Outcome http2(Socket s, String method, String authority, String path, Map<String, String> headers)
             throws IOException {
+        FullHttpResponse r = exchange(s, method, authority, path, headers, new byte[0]);
+        if (r == null) {
+            return Outcome.failed("eof", "connection closed before an HTTP/2 response");
+        }
+        try {
+            return Outcome.http(r.status().code(), headersOf(r), r.content().toString(StandardCharsets.UTF_8));
+        } finally {
+            r.release();
+        }
+    }
+
+    /**
+     * A unary call of the echo app's gRPC method ({@link GrpcEcho}) over h2c: the outcome is HTTP-like, with the
+     * grpc-status among the headers and the decoded EchoResponse message (the echo report) as the body; a
+     * non-zero grpc-status is an error of kind {@code grpc}.
+     */
+    private static Outcome grpc(Socket s, String authority, Map<String, String> headers, String send)
+            throws IOException {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put("content-type", GrpcEcho.CONTENT_TYPE);
+        h.put("te", "trailers");
+        byte[] request = GrpcEcho.frame(send == null ? "ambient4j-ping" : send);
+        FullHttpResponse r = exchange(s, "POST", authority, GrpcEcho.PATH, h, request);
+        if (r == null) {
+            return Outcome.failed("eof", "connection closed before a gRPC response");
+        }
+        try {
+            Map<String, String> got = headersOf(r);
+            r.trailingHeaders().forEach(e -> got.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+            String status = got.get("grpc-status");
+            if (!"0".equals(status)) {
+                return Outcome.failed(
+                        "grpc", "grpc-status " + status + ": " + got.getOrDefault("grpc-message", "(no message)"));
+            }
+            byte[] body = new byte[r.content().readableBytes()];
+            r.content().getBytes(r.content().readerIndex(), body);
+            java.util.Optional<String> msg = GrpcEcho.unframe(body);
+            if (msg.isEmpty()) {
+                return Outcome.failed("grpc", "the response is not one uncompressed EchoResponse frame");
+            }
+            return Outcome.http(r.status().code(), got, msg.get());
+        } finally {
+            r.release();
+        }
+    }
+
+    private static Map<String, String> headersOf(FullHttpResponse r) {
+        Map<String, String> h = new LinkedHashMap<>();
+        r.headers().forEach(e -> h.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        return h;
+    }
+
+    /** One HTTP/2 request with prior knowledge; the response (trailers included), or null on EOF first. */
+    private static FullHttpResponse exchange(
+            Socket s, String method, String authority, String path, Map<String, String> headers, byte[] body)
+            throws IOException {
         DefaultHttp2Connection connection = new DefaultHttp2Connection(false);
         HttpToHttp2ConnectionHandler codec = new HttpToHttp2ConnectionHandlerBuilder()
                 .connection(connection)
@@ -169,11 +227,15 @@ public final class Probe {
             }
         });
         try {
-            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path);
+            FullHttpRequest req = new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path, Unpooled.wrappedBuffer(body));
             req.headers().set(HttpHeaderNames.HOST, authority);
             req.headers().set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
             req.headers().set(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(), 3);
             req.headers().set(HttpHeaderNames.USER_AGENT, "ambient4j-conformance");
+            if (body.length > 0) {
+                req.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            }
             headers.forEach((k, v) -> req.headers().set(k.toLowerCase(Locale.ROOT), v));
             ch.writeOutbound(req);
             OutputStream out = s.getOutputStream();
@@ -183,17 +245,14 @@ public final class Probe {
                 flush(ch, out);
                 int n = in.read(buf);
                 if (n < 0) {
-                    return Outcome.failed("eof", "connection closed before an HTTP/2 response");
+                    return null;
                 }
                 ch.writeInbound(Unpooled.wrappedBuffer(buf, 0, n).copy());
                 ch.runPendingTasks();
             }
-            FullHttpResponse r = responses.getFirst();
-            Map<String, String> h = new LinkedHashMap<>();
-            r.headers().forEach(e -> h.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-            String body = r.content().toString(StandardCharsets.UTF_8);
+            FullHttpResponse r = responses.removeFirst();
             responses.forEach(FullHttpResponse::release);
-            return Outcome.http(r.status().code(), h, body);
+            return r;
         } finally {
             ch.finishAndReleaseAll();
         }

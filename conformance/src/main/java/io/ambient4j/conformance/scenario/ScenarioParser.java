@@ -289,11 +289,12 @@ public final class ScenarioParser {
         Target from = from(required(m, "from", v));
         Node urlNode = m.get("url").getValueNode();
         String url = scalar(urlNode, "url");
-        if (!url.matches("(http|h2c|tcp|tcp-server)://[^/]+.*")) {
+        if (!url.matches("(http|h2c|grpc|tcp|tcp-server)://[^/]+.*")) {
             throw err(
                     urlNode,
                     Reason.BAD_VALUE,
-                    "url must start with http://, h2c://, tcp:// or tcp-server:// and name a host: '" + url + "'");
+                    "url must start with http://, h2c://, grpc://, tcp:// or tcp-server:// and name a host: '" + url
+                            + "'");
         }
         String method = m.containsKey("method") ? scalar(m.get("method").getValueNode(), "method") : "GET";
         Map<String, String> headers =
@@ -327,14 +328,14 @@ public final class ScenarioParser {
                     Reason.BAD_VALUE,
                     "error must be one of " + ERRORS + ", not '" + error + "'");
         }
-        boolean http = url.startsWith("http") || url.startsWith("h2c");
+        boolean http = url.startsWith("http") || url.startsWith("h2c") || url.startsWith("grpc");
         for (String httpOnly :
                 List.of("status", "bodyContains", "bodyExcludes", "requestHeaders", "requestHeadersAbsent", "l7")) {
             if (!http && e.containsKey(httpOnly)) {
                 throw err(
                         e.get(httpOnly).getKeyNode(),
                         Reason.BAD_VALUE,
-                        "'" + httpOnly + "' needs an http:// or h2c:// url");
+                        "'" + httpOnly + "' needs an http://, h2c:// or grpc:// url");
             }
         }
         Scenario.Expect expect = new Scenario.Expect(
