@@ -54,6 +54,7 @@ public final class HboneStream implements Closeable {
     private boolean directBusy;
     private boolean pumpBusy;
     private IOException sinkFailure;
+    private boolean discarded; // the application is done with the stream: what a direct write leaves is dropped
 
     private final InputStream input = new In();
     private final OutputStream output = new Out();
@@ -220,7 +221,7 @@ public final class HboneStream implements Closeable {
                 }
                 lost = length - n;
             } else if (n < length) {
-                if (resetCode < 0 && failure == null) {
+                if (resetCode < 0 && failure == null && !discarded) {
                     enqueue(data, offset + n, length - n, true);
                 } else {
                     lost = length - n; // reset meanwhile: nobody will deliver the rest
@@ -399,6 +400,7 @@ public final class HboneStream implements Closeable {
             chunks.clear();
             headOffset = 0;
             buffered = 0;
+            discarded = true;
         } finally {
             rlock.unlock();
         }
