@@ -160,6 +160,7 @@ public final class HboneStream implements Closeable {
             }
             recvRemaining -= flowLength;
             unacked += flowLength - length;
+            boolean wake = endStream;
             if (resetCode >= 0 || failure != null) {
                 dropped = length; // raced with a local reset: nobody will read it
             } else if (length > 0) {
@@ -168,12 +169,17 @@ public final class HboneStream implements Closeable {
                     directBusy = true;
                 } else {
                     enqueue(data, offset, length, shared);
+                    wake = true;
                 }
             }
             if (endStream) {
                 remoteEnded = true;
             }
-            changed.signalAll();
+            // Only wake a waiter that has something to do: waking the pump for every directly delivered frame would
+            // cost the very hand-off direct delivery saves.
+            if (wake) {
+                changed.signalAll();
+            }
         } finally {
             rlock.unlock();
         }
@@ -215,20 +221,25 @@ public final class HboneStream implements Closeable {
         try {
             directBusy = false;
             progress = delivered;
+            boolean wake = remoteEnded; // the pump may wait for this write to finish before it ends the stream
             if (failed != null) {
                 if (sinkFailure == null) {
                     sinkFailure = failed; // the pump fails with it, which aborts the relay
                 }
                 lost = length - n;
+                wake = true;
             } else if (n < length) {
                 if (resetCode < 0 && failure == null && !discarded) {
                     enqueue(data, offset + n, length - n, true);
+                    wake = true;
                 } else {
                     lost = length - n; // reset meanwhile: nobody will deliver the rest
                 }
             }
             unacked += n;
-            changed.signalAll();
+            if (wake) {
+                changed.signalAll();
+            }
         } finally {
             rlock.unlock();
         }
