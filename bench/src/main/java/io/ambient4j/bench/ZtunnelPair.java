@@ -1,5 +1,7 @@
 package io.ambient4j.bench;
 
+import io.ambient4j.common.identity.SpiffeId;
+import io.ambient4j.common.tls.Csr;
 import io.ambient4j.common.tls.MeshCa;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,13 +9,11 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A ztunnel pair as two JVM processes ({@link ZtunnelNode}): the client-side ztunnel serves pod a and captures on
@@ -22,19 +22,35 @@ import java.util.Map;
  * ztunnel would be.
  */
 final class ZtunnelPair implements TunnelPath {
-    /**
-     * The JVM flags the ztunnels run with unless {@code -Dbench.ztunnelJvm} says otherwise; chosen by measurement
-     * (see bench/RESULTS.md): Serial GC (no parallel GC threads or G1 remembered sets), a heap cap that holds 1,000
-     * tunnels (96 MB did not: the relays' eager 64 KiB buffers), 256 KiB platform-thread stacks (relays run on virtual threads), fewer compiler threads.
-     */
-    static final List<String> DEFAULT_JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-Xms8m",
-            "-Xmx256m",
-            "-Xss256k",
-            "-XX:CICompilerCount=2",
-            "-XX:ReservedCodeCacheSize=32m",
-            "-XX:MaxMetaspaceSize=64m");
+    /** The classpath resource (ztunnel's jar) holding the JVM options every ztunnel process runs with. */
+    static final String JVM_OPTIONS_RESOURCE = "/ztunnel-jvm.options";
+
+    /** ztunnel's JVM options as the image and the local mesh use them (the java @-file, comments dropped). */
+    static List<String> defaultJvmFlags() {
+        try (var in = ZtunnelPair.class.getResourceAsStream(JVM_OPTIONS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(JVM_OPTIONS_RESOURCE + " is not on the classpath (ztunnel's jar)");
+            }
+            return parseOptions(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The options of a java @-file: whitespace-separated, '#' to the end of the line is a comment. */
+    static List<String> parseOptions(String text) {
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\\R")) {
+            int hash = line.indexOf('#');
+            String content = hash >= 0 ? line.substring(0, hash) : line;
+            for (String option : content.strip().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    out.add(option);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
 
     /** glibc malloc arenas for the ztunnels (the ztunnel-proxy branch measured less RSS with 2). */
     static final String MALLOC_ARENA_MAX = "2";
@@ -51,21 +67,17 @@ final class ZtunnelPair implements TunnelPath {
         this.jvmFlags = flags;
     }
 
-    /** The flags from {@code -Dbench.ztunnelJvm} (space-separated), else {@link #DEFAULT_JVM_FLAGS}. */
+    /** The flags from {@code -Dbench.ztunnelJvm} (space-separated), else ztunnel's own ({@link #defaultJvmFlags}). */
     static List<String> jvmFlags() {
         String custom = System.getProperty("bench.ztunnelJvm");
         return custom == null || custom.isBlank()
-                ? DEFAULT_JVM_FLAGS
+                ? defaultJvmFlags()
                 : Arrays.stream(custom.strip().split("\\s+")).toList();
     }
 
     static ZtunnelPair start(
             Path dir, MeshCa ca, InetAddress clientIp, InetAddress serverIp, InetSocketAddress sink, List<String> flags)
             throws IOException, InterruptedException {
-        Path caDir = Files.createDirectories(dir.resolve("ztunnel-ca"));
-        for (Map.Entry<String, String> e : ca.secretData().entrySet()) {
-            Files.writeString(caDir.resolve(e.getKey()), e.getValue());
-        }
         List<ProxyProcess> started = new ArrayList<>();
         try {
             // Server first, so the client's first dial finds 15008 open.
@@ -81,7 +93,6 @@ final class ZtunnelPair implements TunnelPath {
                         System.getProperty("java.class.path"),
                         ZtunnelNode.class.getName(),
                         role,
-                        caDir.toString(),
                         clientIp.getHostAddress(),
                         serverIp.getHostAddress(),
                         sink.getAddress().getHostAddress(),
@@ -92,7 +103,7 @@ final class ZtunnelPair implements TunnelPath {
                                 dir.resolve("ztunnel-" + role + ".log").toFile())
                         .start();
                 started.add(new ProxyProcess(role, p));
-                awaitReady(p, role);
+                awaitReady(p, role, ca);
             }
             InetSocketAddress entry = new InetSocketAddress(clientIp, 15001);
             Processes.awaitListening(started.get(1).process(), entry, Duration.ofSeconds(10));
@@ -103,12 +114,23 @@ final class ZtunnelPair implements TunnelPath {
         }
     }
 
-    private static void awaitReady(Process p, String role) throws IOException {
+    /** Reads the node's output until READY, signing the CSRs it sends on the way (the CA API's part). */
+    private static void awaitReady(Process p, String role, MeshCa ca) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = r.readLine()) != null) {
             if (line.startsWith("READY ")) {
                 return;
+            }
+            if (line.startsWith(ZtunnelNode.CSR_PREFIX)) {
+                String csr = ZtunnelNode.decode(line.substring(ZtunnelNode.CSR_PREFIX.length()))
+                        .getFirst();
+                SpiffeId id = Csr.requestedIdentity(csr);
+                List<String> chain = ca.responseChain(ca.signCsr(csr, id, Duration.ofHours(24)));
+                p.getOutputStream()
+                        .write((ZtunnelNode.CHAIN_PREFIX + ZtunnelNode.encode(chain) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
             }
         }
         throw new IOException("ztunnel " + role + " exited before READY (see its log in the bench temp dir)");

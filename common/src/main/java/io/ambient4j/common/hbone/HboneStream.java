@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * One HBONE tunnel: the DATA of one CONNECT stream as a blocking byte-stream pair.
@@ -45,6 +46,15 @@ public final class HboneStream implements Closeable {
     private int status = -1;
     private HboneHeaders responseHeaders = HboneHeaders.empty();
     private final AtomicBoolean retired = new AtomicBoolean();
+
+    // Direct delivery (pushTo), guarded by rlock: the reader writes a DATA payload straight into `sink` when nothing
+    // is queued and no other write into it is under way; what the sink cannot take at once is queued for the pump.
+    private Relay.Side sink;
+    private LongConsumer delivered;
+    private boolean directBusy;
+    private boolean pumpBusy;
+    private IOException sinkFailure;
+    private boolean discarded; // the application is done with the stream: what a direct write leaves is dropped
 
     private final InputStream input = new In();
     private final OutputStream output = new Out();
@@ -89,9 +99,13 @@ public final class HboneStream implements Closeable {
         return conn.dataPayloadSize();
     }
 
-    /** This stream as one end of a {@link Relay}: its EOF becomes END_STREAM, an abort RST_STREAM(CANCEL). */
+    /**
+     * This stream as one end of a {@link Relay}: its EOF becomes END_STREAM, an abort RST_STREAM(CANCEL). Towards a
+     * destination that can take bytes without blocking, the connection reader delivers DATA into it directly
+     * ({@link Relay.Side.Pushing}).
+     */
     public Relay.Side relaySide() {
-        return Relay.Side.of(input, output, output, this);
+        return new PushingSide();
     }
 
     /** Aborts the tunnel in both directions with RST_STREAM(CANCEL). */
@@ -121,9 +135,24 @@ public final class HboneStream implements Closeable {
 
     // ---- called by the connection reader ----
 
-    /** Appends a DATA payload; false when it overran the stream window (a FLOW_CONTROL stream error). */
-    boolean onData(byte[] data, int offset, int length, int flowLength, boolean endStream) {
+    /** True while a relay pushes this stream's DATA into a destination: the reader may then reuse its buffer. */
+    boolean pushesDirectly() {
+        rlock.lock();
+        try {
+            return sink != null;
+        } finally {
+            rlock.unlock();
+        }
+    }
+
+    /**
+     * Takes a DATA payload: written straight into the push destination when it can take it without blocking and
+     * nothing is queued before it, else queued (copied when {@code shared}, i.e. {@code data} is the reader's reused
+     * buffer). False when it overran the stream window (a FLOW_CONTROL stream error).
+     */
+    boolean onData(byte[] data, int offset, int length, int flowLength, boolean endStream, boolean shared) {
         int dropped = 0;
+        Relay.Side direct = null;
         rlock.lock();
         try {
             if (flowLength > recvRemaining) {
@@ -131,23 +160,31 @@ public final class HboneStream implements Closeable {
             }
             recvRemaining -= flowLength;
             unacked += flowLength - length;
+            boolean wake = endStream;
             if (resetCode >= 0 || failure != null) {
                 dropped = length; // raced with a local reset: nobody will read it
             } else if (length > 0) {
-                if (offset != 0 || length != data.length) {
-                    byte[] copy = new byte[length];
-                    System.arraycopy(data, offset, copy, 0, length);
-                    data = copy;
+                if (sink != null && chunks.isEmpty() && !pumpBusy && sinkFailure == null) {
+                    direct = sink;
+                    directBusy = true;
+                } else {
+                    enqueue(data, offset, length, shared);
+                    wake = true;
                 }
-                chunks.add(data);
-                buffered += length;
             }
             if (endStream) {
                 remoteEnded = true;
             }
-            changed.signalAll();
+            // Only wake a waiter that has something to do: waking the pump for every directly delivered frame would
+            // cost the very hand-off direct delivery saves.
+            if (wake) {
+                changed.signalAll();
+            }
         } finally {
             rlock.unlock();
+        }
+        if (direct != null) {
+            deliverDirectly(direct, data, offset, length);
         }
         if (dropped > 0) {
             conn.consumed(this, 0, dropped);
@@ -156,6 +193,145 @@ public final class HboneStream implements Closeable {
             retireIfDone();
         }
         return true;
+    }
+
+    /** Guarded by rlock. */
+    private void enqueue(byte[] data, int offset, int length, boolean shared) {
+        if (shared || offset != 0 || length != data.length) {
+            byte[] copy = new byte[length];
+            System.arraycopy(data, offset, copy, 0, length);
+            data = copy;
+        }
+        chunks.add(data);
+        buffered += length;
+    }
+
+    /** On the reader: one non-blocking write into the sink; the rest is queued for the pump. */
+    private void deliverDirectly(Relay.Side direct, byte[] data, int offset, int length) {
+        int n = 0;
+        IOException failed = null;
+        try {
+            n = Math.max(0, Math.min(length, direct.tryWrite(data, offset, length)));
+        } catch (IOException e) {
+            failed = e;
+        }
+        LongConsumer progress;
+        int lost = 0;
+        rlock.lock();
+        try {
+            directBusy = false;
+            progress = delivered;
+            boolean wake = remoteEnded; // the pump may wait for this write to finish before it ends the stream
+            if (failed != null) {
+                if (sinkFailure == null) {
+                    sinkFailure = failed; // the pump fails with it, which aborts the relay
+                }
+                lost = length - n;
+                wake = true;
+            } else if (n < length) {
+                if (resetCode < 0 && failure == null && !discarded) {
+                    enqueue(data, offset + n, length - n, true);
+                    wake = true;
+                } else {
+                    lost = length - n; // reset meanwhile: nobody will deliver the rest
+                }
+            }
+            unacked += n;
+            if (wake) {
+                changed.signalAll();
+            }
+        } finally {
+            rlock.unlock();
+        }
+        if (lost > 0) {
+            conn.consumed(this, 0, lost); // still counts against the connection window
+        }
+        if (n > 0) {
+            if (progress != null) {
+                progress.accept(n);
+            }
+            creditConsumed(n);
+        }
+    }
+
+    /**
+     * Pump for {@link PushingSide#pushTo}: registers {@code to} for direct delivery, then writes whatever the reader
+     * had to queue, in order, until END_STREAM; a reset, a lost connection or a failed direct write is thrown.
+     */
+    private void pumpTo(Relay.Side to, LongConsumer progress) throws IOException {
+        rlock.lock();
+        try {
+            sink = to;
+            delivered = progress;
+        } finally {
+            rlock.unlock();
+        }
+        try {
+            while (true) {
+                byte[][] batch;
+                int first;
+                long total;
+                rlock.lock();
+                try {
+                    while (true) {
+                        if (resetCode >= 0) {
+                            throw HboneException.reset(resetCode, "stream " + id);
+                        }
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        if (sinkFailure != null) {
+                            throw sinkFailure;
+                        }
+                        if (!directBusy) {
+                            if (!chunks.isEmpty()) {
+                                break;
+                            }
+                            if (remoteEnded) {
+                                return;
+                            }
+                        }
+                        changed.await();
+                    }
+                    batch = chunks.toArray(new byte[0][]);
+                    first = headOffset;
+                    total = buffered;
+                    chunks.clear();
+                    headOffset = 0;
+                    buffered = 0;
+                    pumpBusy = true;
+                } finally {
+                    rlock.unlock();
+                }
+                try {
+                    for (int i = 0; i < batch.length; i++) {
+                        int off = i == 0 ? first : 0;
+                        to.write(batch[i], off, batch[i].length - off);
+                    }
+                } finally {
+                    rlock.lock();
+                    try {
+                        pumpBusy = false;
+                        unacked += (int) total;
+                    } finally {
+                        rlock.unlock();
+                    }
+                }
+                progress.accept(total);
+                creditConsumed((int) total);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted delivering stream " + id);
+        } finally {
+            rlock.lock();
+            try {
+                sink = null;
+                delivered = null;
+            } finally {
+                rlock.unlock();
+            }
+        }
     }
 
     void onResponse(int status, HboneHeaders headers, boolean endStream) {
@@ -235,6 +411,7 @@ public final class HboneStream implements Closeable {
             chunks.clear();
             headOffset = 0;
             buffered = 0;
+            discarded = true;
         } finally {
             rlock.unlock();
         }
@@ -455,6 +632,34 @@ public final class HboneStream implements Closeable {
                 HboneStream.this.reset(Http2ErrorCode.CANCEL);
             }
             discardUnread();
+        }
+    }
+
+    /** The stream as a relay side; see {@link #relaySide()}. */
+    private final class PushingSide implements Relay.Side.Pushing {
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return input.read(buffer, offset, length);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            output.write(buffer, offset, length);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            output.close();
+        }
+
+        @Override
+        public void pushTo(Relay.Side to, LongConsumer progress) throws IOException {
+            pumpTo(to, progress);
+        }
+
+        @Override
+        public void close() {
+            HboneStream.this.close();
         }
     }
 

@@ -96,6 +96,11 @@ final class Libc {
             errnoCall("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle SENDMSG = errnoCall("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle RECVMSG = errnoCall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    // No errno capture: a failed send(2) only means "not now" to its caller (see sendNow).
+    private static final MethodHandle SEND_CRITICAL = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("send"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.critical(true));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -245,6 +250,21 @@ final class Libc {
             tv.set(JAVA_LONG, 0, millis / 1000);
             tv.set(JAVA_LONG, 8, (millis % 1000) * 1000);
             invoke("setsockopt timeout", s -> (int) SETSOCKOPT.invokeExact(s, fd, SOL_SOCKET, name, tv, 16));
+        }
+    }
+
+    /**
+     * send(2) with MSG_DONTWAIT | MSG_NOSIGNAL straight from a heap array (a critical call: it never blocks).
+     * Returns the bytes sent, or -1 for any failure, EAGAIN included.
+     */
+    static long sendNow(int fd, byte[] buffer, int offset, int length) {
+        MemorySegment data = MemorySegment.ofArray(buffer).asSlice(offset, length);
+        try {
+            return (long) SEND_CRITICAL.invokeExact(fd, data, (long) length, MSG_DONTWAIT | MSG_NOSIGNAL);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native call send failed to link", t);
         }
     }
 

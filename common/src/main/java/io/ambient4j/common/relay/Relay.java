@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * Copies bytes both ways between two connections (app socket, HBONE stream, upstream socket) until both
@@ -53,6 +55,33 @@ public final class Relay {
 
         /** Signals EOF to the peer while still reading from it. */
         void shutdownOutput() throws IOException;
+
+        /** True if {@link #tryWrite} can take bytes without blocking (else it always takes none). */
+        default boolean canTryWrite() {
+            return false;
+        }
+
+        /**
+         * Writes what the side can take right now without blocking, possibly nothing, and returns how many bytes
+         * that was. May be called from a thread other than the relay's, but never concurrently with {@link #write}
+         * (a {@link Pushing} source orders the two).
+         */
+        default int tryWrite(byte[] buffer, int offset, int length) throws IOException {
+            return 0;
+        }
+
+        /**
+         * A source whose producer hands its bytes to the destination itself when the destination can take them
+         * without blocking (an HBONE stream's connection reader), so a small message needs no wake-up of the relay
+         * thread; the relay thread only writes what the producer had to leave queued.
+         */
+        interface Pushing extends Side {
+            /**
+             * Delivers every byte up to EOF into {@code to}, through {@link Side#tryWrite} where possible and
+             * {@link Side#write} for the rest, reporting each delivered amount to {@code delivered}. Returns at EOF.
+             */
+            void pushTo(Side to, LongConsumer delivered) throws IOException;
+        }
 
         static Side of(SocketChannel channel) {
             return new Sides.ChannelSide(channel);
@@ -136,7 +165,7 @@ public final class Relay {
         private final AtomicReference<IOException> firstError;
         private final Runnable abort;
         private final int chunk;
-        private volatile long bytes;
+        private final AtomicLong bytes = new AtomicLong();
 
         Direction(Side from, Side to, int chunk, AtomicReference<IOException> firstError, Runnable abort) {
             this.from = from;
@@ -147,19 +176,22 @@ public final class Relay {
         }
 
         long bytes() {
-            return bytes;
+            return bytes.get();
         }
 
         @Override
         public void run() {
-            byte[] buffer = new byte[Math.min(chunk, INITIAL_BUFFER)];
-            long count = 0;
             try {
+                if (from instanceof Side.Pushing pushing && to.canTryWrite()) {
+                    pushing.pushTo(to, bytes::addAndGet);
+                    to.shutdownOutput();
+                    return;
+                }
+                byte[] buffer = new byte[Math.min(chunk, INITIAL_BUFFER)];
                 int n;
                 while ((n = from.read(buffer, 0, buffer.length)) >= 0) {
                     to.write(buffer, 0, n);
-                    count += n;
-                    bytes = count;
+                    bytes.addAndGet(n);
                     if (n == buffer.length && buffer.length < chunk) {
                         buffer = new byte[(int) Math.min(chunk, buffer.length * 8L)];
                     }

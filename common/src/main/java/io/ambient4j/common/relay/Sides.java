@@ -1,5 +1,6 @@
 package io.ambient4j.common.relay;
 
+import io.ambient4j.common.net.NonBlockingSender;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,20 +8,34 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 
 /** The {@link Relay.Side} adapters for channels, sockets and stream pairs. */
 final class Sides {
 
     private Sides() {}
 
+    /** A blocking socket channel; it also takes bytes without blocking (see {@link NonBlockingSender}). */
     static final class ChannelSide implements Relay.Side {
         private final SocketChannel channel;
+        private final Optional<NonBlockingSender> sender;
 
         ChannelSide(SocketChannel channel) {
             if (!channel.isBlocking()) {
                 throw new IllegalArgumentException("relay needs a blocking channel");
             }
             this.channel = channel;
+            this.sender = NonBlockingSender.of(channel);
+        }
+
+        @Override
+        public boolean canTryWrite() {
+            return sender.isPresent();
+        }
+
+        @Override
+        public int tryWrite(byte[] buffer, int offset, int length) {
+            return sender.map(s -> s.trySend(buffer, offset, length)).orElse(0);
         }
 
         @Override
@@ -47,7 +62,11 @@ final class Sides {
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            if (sender.isPresent()) {
+                sender.get().close(SocketChannel::close);
+            } else {
+                channel.close();
+            }
         }
     }
 

@@ -19,11 +19,8 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -34,7 +31,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * The CSR a workload (or ztunnel on its behalf) sends to the mesh CA: ECDSA P-256, SHA256withECDSA,
@@ -60,23 +56,12 @@ public final class Csr {
 
     private Csr() {}
 
-    /** Generates a P-256 key pair and a CSR requesting {@code id} as the single URI SAN. */
+    /**
+     * Generates a P-256 key pair and a CSR requesting {@code id} as the single URI SAN (built without BouncyCastle,
+     * see {@link CsrBuilder}).
+     */
     public static KeyAndCsr create(SpiffeId id) {
-        try {
-            KeyPair pair = newP256KeyPair();
-            ExtensionsGenerator extensions = new ExtensionsGenerator();
-            extensions.addExtension(
-                    Extension.subjectAlternativeName,
-                    true,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, id.uri())));
-            PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
-                            new X500Name(new RDN[0]), pair.getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
-                    .build(signer(pair.getPrivate()));
-            return new KeyAndCsr(pair.getPrivate(), Pem.encodeCsr(request));
-        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw new TlsException(TlsException.Reason.CRYPTO_FAILURE, "cannot create a CSR for " + id, e);
-        }
+        return CsrBuilder.create(id);
     }
 
     /** The SPIFFE ID the CSR asks for: its single URI SAN. The CSR is verified first. */

@@ -8,22 +8,16 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -403,17 +397,7 @@ public final class MeshCa {
     /** PKIX validation of {@code path} (leaf or CA first, without the anchor) against {@code roots}. */
     static void validate(List<X509Certificate> path, List<X509Certificate> roots, Date at)
             throws GeneralSecurityException {
-        Set<TrustAnchor> anchors = new HashSet<>();
-        for (X509Certificate root : roots) {
-            anchors.add(new TrustAnchor(root, null));
-        }
-        List<X509Certificate> withoutAnchors = new ArrayList<>(path);
-        withoutAnchors.removeIf(roots::contains);
-        PKIXParameters parameters = new PKIXParameters(anchors);
-        parameters.setRevocationEnabled(false);
-        parameters.setDate(at);
-        CertPathValidator.getInstance("PKIX")
-                .validate(CertificateFactory.getInstance("X.509").generateCertPath(withoutAnchors), parameters);
+        ChainValidation.validate(path, roots, at);
     }
 
     private static List<X509Certificate> decode(String what, String pem) {

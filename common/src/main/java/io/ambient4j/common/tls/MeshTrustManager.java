@@ -77,7 +77,7 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
         }
         X509Certificate leaf = chain[0];
         try {
-            MeshCa.validate(Arrays.asList(chain), roots, new Date());
+            ChainValidation.validate(Arrays.asList(chain), roots, new Date());
         } catch (GeneralSecurityException e) {
             throw new CertificateException(
                     role + " certificate (URI SANs " + SpiffeSans.uris(leaf) + ", issuer "

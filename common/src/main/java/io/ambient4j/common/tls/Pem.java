@@ -3,25 +3,14 @@ package io.ambient4j.common.tls;
 import io.ambient4j.common.tls.PemException.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
-import org.bouncycastle.asn1.sec.ECPrivateKey;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -175,39 +164,7 @@ public final class Pem {
         if (blocks.size() != 1) {
             throw new PemException(Reason.TOO_MANY, "expected one private key, found " + blocks.size() + " PEM blocks");
         }
-        Block block = blocks.getFirst();
-        try {
-            PrivateKeyInfo info = switch (block.type()) {
-                case PRIVATE_KEY -> PrivateKeyInfo.getInstance(block.der());
-                case EC_PRIVATE_KEY -> {
-                    ECPrivateKey sec1 = ECPrivateKey.getInstance(block.der());
-                    yield new PrivateKeyInfo(
-                            new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, sec1.getParametersObject()),
-                            sec1);
-                }
-                case RSA_PRIVATE_KEY ->
-                    new PrivateKeyInfo(
-                            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-                            RSAPrivateKey.getInstance(block.der()));
-                default ->
-                    throw new PemException(Reason.WRONG_TYPE, "expected a PRIVATE KEY block, found " + block.type());
-            };
-            ASN1ObjectIdentifier alg = info.getPrivateKeyAlgorithm().getAlgorithm();
-            String jca;
-            if (alg.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-                jca = "EC";
-            } else if (alg.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-                jca = "RSA";
-            } else {
-                throw new PemException(Reason.MALFORMED, "private key algorithm " + alg + " is not EC or RSA");
-            }
-            return KeyFactory.getInstance(jca).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            if (e instanceof PemException pe) {
-                throw pe;
-            }
-            throw new PemException(Reason.MALFORMED, block.type() + " does not parse: " + e.getMessage(), e);
-        }
+        return PrivateKeys.decode(blocks.getFirst());
     }
 
     public static String encodeCsr(PKCS10CertificationRequest csr) {

@@ -57,7 +57,7 @@ public record WorkloadCertificate(CertifiedKey certifiedKey, List<X509Certificat
         }
         checkPair(key, leaf);
         try {
-            MeshCa.validate(chain, roots, new Date());
+            ChainValidation.validate(chain, roots, new Date());
         } catch (GeneralSecurityException e) {
             throw new TlsException(
                     Reason.UNTRUSTED_CHAIN,

@@ -7,6 +7,7 @@ import io.ambient4j.api.ca.IstioCertificateResponse;
 import io.ambient4j.api.ca.IstioCertificateServiceGrpc;
 import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.tls.Csr;
+import io.ambient4j.common.tls.CsrBuilder;
 import io.ambient4j.common.tls.TlsException;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.config.Config;
@@ -45,7 +46,7 @@ public final class GrpcCaClient implements CaClient, AutoCloseable {
 
     @Override
     public WorkloadCertificate fetch(SpiffeId id) throws CertificateFetchException {
-        Csr.KeyAndCsr kc = Csr.create(id);
+        Csr.KeyAndCsr kc = CsrBuilder.create(id);
         IstioCertificateRequest.Builder req =
                 IstioCertificateRequest.newBuilder().setCsr(kc.csrPem()).setValidityDuration(ttl.toSeconds());
         if (!id.equals(ownIdentity)) {

@@ -1,23 +1,30 @@
 package io.ambient4j.ztunnel.proxy;
 
+import io.ambient4j.common.net.NonBlockingSender;
 import io.ambient4j.common.relay.Relay;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 
 /**
  * A plain TCP end of a relay (the captured client, or the application) that ends with a TCP reset unless both
  * directions finished cleanly: when the tunnel behind it is reset (policy denial, upstream failure) the client must
  * see a reset, as with upstream ztunnel, not an orderly EOF it could mistake for a complete response.
+ *
+ * <p>It also takes bytes without blocking ({@link #tryWrite}), so an HBONE connection's reader can deliver DATA into
+ * it directly. Once a relay uses it, the channel must be closed through {@link #close()} or {@link #reset()} only.
  */
 final class AppSide implements Relay.Side {
     private final SocketChannel channel;
+    private final Optional<NonBlockingSender> sender;
     private volatile boolean readEof;
     private volatile boolean wroteEof;
 
     AppSide(SocketChannel channel) {
         this.channel = channel;
+        this.sender = NonBlockingSender.of(channel);
     }
 
     @Override
@@ -41,6 +48,16 @@ final class AppSide implements Relay.Side {
     }
 
     @Override
+    public boolean canTryWrite() {
+        return sender.isPresent();
+    }
+
+    @Override
+    public int tryWrite(byte[] buffer, int offset, int length) {
+        return sender.map(s -> s.trySend(buffer, offset, length)).orElse(0);
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         channel.shutdownOutput();
         wroteEof = true;
@@ -49,9 +66,24 @@ final class AppSide implements Relay.Side {
     @Override
     public void close() throws IOException {
         if (!(readEof && wroteEof)) {
-            reset(channel);
+            reset();
+        } else if (sender.isPresent()) {
+            sender.get().close(SocketChannel::close);
         } else {
             channel.close();
+        }
+    }
+
+    /** Closes with a TCP reset (see {@link #reset(SocketChannel)}), after any direct send in progress. */
+    void reset() {
+        if (sender.isPresent()) {
+            try {
+                sender.get().close(AppSide::reset);
+            } catch (IOException e) {
+                // reset(SocketChannel) reports nothing
+            }
+        } else {
+            reset(channel);
         }
     }
 

@@ -145,14 +145,14 @@ final class InboundHbone implements PodProxy.LiveConnection {
 
     private void tunnel(HboneStream stream, SocketChannel app, InboundRequest ir, ConnectionResult base, long start) {
         ProxyContext ctx = proxy.ctx;
+        AppSide appSide = new AppSide(app);
         ConnectionManager.Tracked tracked = ctx.connections().track(ir.rbac(), ir.destinationWorkload(), () -> {
             stream.reset();
-            AppSide.reset(app);
+            appSide.reset();
         });
         Relay.Result r;
         try {
-            r = Relay.relay(
-                    stream.relaySide(), new AppSide(app), stream.preferredWriteSize(), stream.preferredWriteSize());
+            r = Relay.relay(stream.relaySide(), appSide, stream.preferredWriteSize(), stream.preferredWriteSize());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r = new Relay.Result(0, 0, new IOException("interrupted"));

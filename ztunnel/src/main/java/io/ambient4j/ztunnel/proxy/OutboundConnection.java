@@ -32,11 +32,13 @@ final class OutboundConnection implements PodProxy.LiveConnection {
 
     private final PodProxy proxy;
     private final SocketChannel client;
+    private final AppSide clientSide;
     private volatile Relay.Side upstreamSide;
 
     OutboundConnection(PodProxy proxy, SocketChannel client) {
         this.proxy = proxy;
         this.client = client;
+        this.clientSide = new AppSide(client);
     }
 
     void run() throws IOException, InterruptedException {
@@ -53,7 +55,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
                     from,
                     proxy.pod.namespace(),
                     proxy.pod.name());
-            AppSide.reset(client);
+            clientSide.reset();
             return;
         }
         OutboundRequest req;
@@ -62,7 +64,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
                     state, ctx.settings().network(), source.get(), from.getAddress(), original, ctx.random());
         } catch (OutboundRoutingException e) {
             ctx.telemetry().refused(unrouted(source.get(), from, original, e.getMessage(), start));
-            AppSide.reset(client);
+            clientSide.reset();
             return;
         }
         ConnectionResult base = ConnectionResults.outbound(source.get(), from, req);
@@ -79,7 +81,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
                                     0,
                                     since(start),
                                     Optional.of("double HBONE (multi-network) is not supported yet")));
-                    AppSide.reset(client);
+                    clientSide.reset();
                 }
             }
         } finally {
@@ -97,7 +99,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
                     .telemetry()
                     .refused(base.completed(
                             ResponseFlags.CONNECT, 0, 0, since(start), Optional.of("connect: " + e.getMessage())));
-            AppSide.reset(client);
+            clientSide.reset();
             return;
         }
         AppSide up = new AppSide(upstream);
@@ -123,7 +125,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
                     ConnectHeaders.request(source, ctx.settings().clusterId(), from, req.intendedService()));
         } catch (IOException e) {
             ctx.telemetry().refused(base.completed(flags(e), 0, 0, since(start), Optional.of(e.getMessage())));
-            AppSide.reset(client);
+            clientSide.reset();
             return;
         }
         Relay.Side side = stream.relaySide();
@@ -135,7 +137,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
             throws InterruptedException {
         ProxyContext ctx = proxy.ctx;
         ctx.telemetry().opened(base);
-        Relay.Result r = Relay.relay(new AppSide(client), upstream, chunkToUpstream, Relay.CHUNK_SIZE);
+        Relay.Result r = Relay.relay(clientSide, upstream, chunkToUpstream, Relay.CHUNK_SIZE);
         ctx.telemetry()
                 .completed(base.completed(
                         r.clean() ? ResponseFlags.NONE : ResponseFlags.CONNECT,
@@ -186,7 +188,7 @@ final class OutboundConnection implements PodProxy.LiveConnection {
 
     @Override
     public void close() {
-        AppSide.reset(client);
+        clientSide.reset();
         Relay.Side up = upstreamSide;
         if (up != null) {
             try {
