@@ -102,6 +102,23 @@ public final class JavaMainLauncher implements ComponentLauncher {
         }
     }
 
+    /**
+     * {@code <component>-jvm.options} from a directory on the component's classpath (its module's
+     * {@code target/classes}), if the module ships one (pure apart from the file lookup).
+     */
+    static Optional<Path> jvmOptionsFile(String classpath, String component) {
+        if (classpath == null) {
+            return Optional.empty();
+        }
+        for (String part : classpath.split(":")) {
+            Path f = Path.of(part).resolve(component + "-jvm.options");
+            if (!part.isEmpty() && Files.isDirectory(Path.of(part)) && Files.isRegularFile(f)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** File name of the node's primary CNI configuration in its net.d. */
     public static final String PRIMARY_CONFLIST = "10-ambient4j.conflist";
 
@@ -144,14 +161,17 @@ public final class JavaMainLauncher implements ComponentLauncher {
     @Override
     public List<ComponentSpec> plan(LaunchContext ctx) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(
-                java,
+        String cp = System.getenv(classpathEnv);
+        List<String> cmd = new ArrayList<>(List.of(java));
+        // the component's own JVM options file, as its image and the benchmark use it (e.g. ztunnel-jvm.options)
+        jvmOptionsFile(cp, component).ifPresent(f -> cmd.add("@" + f));
+        cmd.addAll(List.of(
                 "--enable-native-access=ALL-UNNAMED",
                 "--add-opens",
                 "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp",
-                System.getenv(classpathEnv),
-                mainClass);
+                cp,
+                mainClass));
         List<ComponentSpec> specs = new ArrayList<>();
         if (perNode) {
             for (Topology.NodePlan n : ctx.topology().nodes()) {
@@ -213,6 +233,8 @@ public final class JavaMainLauncher implements ComponentLauncher {
         env.put("CA_ADDRESS", Topology.UNDERLAY_IP + ":15012");
         if (component.equals("ztunnel")) {
             env.putAll(ztunnelEnv(nodeDir, node));
+            // with the JVM options file: glibc's malloc arenas are a large part of an idle JVM's RSS
+            env.put("MALLOC_ARENA_MAX", "2");
         }
         return env;
     }

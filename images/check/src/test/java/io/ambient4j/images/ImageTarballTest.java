@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class ImageTarballTest {
     private static final Pattern IMAGE_NAME = Pattern.compile("<image\\.name>([^<]+)</image\\.name>");
     private static final Pattern MAIN_CLASS = Pattern.compile("<image\\.mainClass>([^<]+)</image\\.mainClass>");
+    private static final String ZTUNNEL_OPTIONS = "/etc/ambient4j/ztunnel-jvm.options";
     private final ObjectMapper json = new ObjectMapper();
 
     record ImageModule(String name, String mainClass, Path tar) {}
@@ -81,13 +82,8 @@ class ImageTarballTest {
             assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-cp", "@/app/jib-classpath-file");
             assertThat(entrypoint.getLast()).isEqualTo(image.mainClass());
             if (image.name().equals("ztunnel")) {
-                // ztunnel's netns and socket code, and the lean per-node JVM of the bench
-                assertThat(entrypoint)
-                        .contains(
-                                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                                "-XX:+UseSerialGC",
-                                "-Xmx256m",
-                                "-Xss512k");
+                // ztunnel's netns and socket code, and its JVM options file (shared with the bench and local mesh)
+                assertThat(entrypoint).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "@" + ZTUNNEL_OPTIONS);
             }
             List<String> env = new ArrayList<>();
             config.get("Env").forEach(e -> env.add(e.asText()));
@@ -132,6 +128,25 @@ class ImageTarballTest {
                     "/opt/java/bin/java",
                     "-version");
             assertThat(version).as("java -version in %s", image.name()).contains("OpenJDK Runtime Environment");
+            if (image.name().equals("ztunnel")) {
+                // the image's JVM accepts every option of the file, as the entrypoint passes it
+                assertThat(rootfs.resolve(ZTUNNEL_OPTIONS.substring(1)))
+                        .hasSameTextualContentAs(
+                                Path.of("..", "..", "ztunnel", "src", "main", "resources", "ztunnel-jvm.options"));
+                String withOptions = run(
+                        work,
+                        "unshare",
+                        "-m",
+                        "-p",
+                        "-f",
+                        "--mount-proc=" + rootfs.resolve("proc"),
+                        "chroot",
+                        rootfs.toString(),
+                        "/opt/java/bin/java",
+                        "@" + ZTUNNEL_OPTIONS,
+                        "-version");
+                assertThat(withOptions).contains("OpenJDK Runtime Environment");
+            }
         } finally {
             try (Stream<Path> s = Files.walk(work)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
