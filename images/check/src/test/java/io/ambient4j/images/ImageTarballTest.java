@@ -116,35 +116,14 @@ class ImageTarballTest {
 
             // the entrypoint's "java", resolved through the image's PATH, runs inside the image's files
             Files.createDirectories(rootfs.resolve("proc"));
-            String version = run(
-                    work,
-                    "unshare",
-                    "-m",
-                    "-p",
-                    "-f",
-                    "--mount-proc=" + rootfs.resolve("proc"),
-                    "chroot",
-                    rootfs.toString(),
-                    "/opt/java/bin/java",
-                    "-version");
+            String version = javaInImage(work, rootfs, "-version");
             assertThat(version).as("java -version in %s", image.name()).contains("OpenJDK Runtime Environment");
             if (image.name().equals("ztunnel")) {
                 // the image's JVM accepts every option of the file, as the entrypoint passes it
                 assertThat(rootfs.resolve(ZTUNNEL_OPTIONS.substring(1)))
                         .hasSameTextualContentAs(
                                 Path.of("..", "..", "ztunnel", "src", "main", "resources", "ztunnel-jvm.options"));
-                String withOptions = run(
-                        work,
-                        "unshare",
-                        "-m",
-                        "-p",
-                        "-f",
-                        "--mount-proc=" + rootfs.resolve("proc"),
-                        "chroot",
-                        rootfs.toString(),
-                        "/opt/java/bin/java",
-                        "@" + ZTUNNEL_OPTIONS,
-                        "-version");
+                String withOptions = javaInImage(work, rootfs, "@" + ZTUNNEL_OPTIONS, "-version");
                 assertThat(withOptions).contains("OpenJDK Runtime Environment");
             }
         } finally {
@@ -154,6 +133,21 @@ class ImageTarballTest {
                 }
             }
         }
+    }
+
+    /** The image's own java, run inside its unpacked files (chroot, private mount and pid namespaces). */
+    private static String javaInImage(Path work, Path rootfs, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                "unshare",
+                "-m",
+                "-p",
+                "-f",
+                "--mount-proc=" + rootfs.resolve("proc"),
+                "chroot",
+                rootfs.toString(),
+                "/opt/java/bin/java"));
+        cmd.addAll(List.of(args));
+        return run(work, cmd.toArray(String[]::new));
     }
 
     private static String run(Path dir, String... cmd) throws IOException, InterruptedException {
