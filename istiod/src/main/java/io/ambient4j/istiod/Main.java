@@ -1,5 +1,6 @@
 package io.ambient4j.istiod;
 
+import io.ambient4j.common.logging.ShutdownLogging;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -16,6 +17,11 @@ import java.util.concurrent.CountDownLatch;
  * a real cluster (kubeconfig or in-cluster) or, with {@code --embedded}, fabric8's CRUD mock in this process.
  */
 public final class Main {
+    static {
+        // before any logger exists: what the component logs while shutting down must not be lost
+        ShutdownLogging.install();
+    }
+
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {}
@@ -59,6 +65,7 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
+            ShutdownLogging.shutdownComplete();
             stopped.countDown();
         }));
         stopped.await();

@@ -1,5 +1,6 @@
 package io.ambient4j.ztunnel;
 
+import io.ambient4j.common.logging.ShutdownLogging;
 import io.ambient4j.ztunnel.admin.AdminServer;
 import io.ambient4j.ztunnel.config.Config;
 import io.ambient4j.ztunnel.config.ConfigException;
@@ -9,6 +10,11 @@ import io.ambient4j.ztunnel.config.ConfigException;
  * {@code POST /quitquitquit}, which exits) runs the shutdown hook, which drains before the JVM ends.
  */
 public final class Main {
+    static {
+        // before any logger exists: what the component logs while shutting down must not be lost
+        ShutdownLogging.install();
+    }
+
     private Main() {}
 
     public static void main(String[] args) throws Exception {
@@ -21,7 +27,10 @@ public final class Main {
             return;
         }
         Ztunnel z = Ztunnel.start(cfg, AdminServer.Ports.DEFAULT);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sigterm").unstarted(z::shutdown));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sigterm").unstarted(() -> {
+            z.shutdown();
+            ShutdownLogging.shutdownComplete();
+        }));
         z.awaitStopped();
     }
 }

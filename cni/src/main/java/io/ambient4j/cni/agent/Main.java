@@ -1,5 +1,6 @@
 package io.ambient4j.cni.agent;
 
+import io.ambient4j.common.logging.ShutdownLogging;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.lang.System.Logger.Level;
@@ -7,6 +8,11 @@ import java.util.concurrent.CountDownLatch;
 
 /** Entry point of the istio-cni node agent container. */
 public final class Main {
+    static {
+        // before any logger exists: what the component logs while shutting down must not be lost
+        ShutdownLogging.install();
+    }
+
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {}
@@ -24,6 +30,7 @@ public final class Main {
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "shutdown: {0}", e.getMessage());
             } finally {
+                ShutdownLogging.shutdownComplete();
                 stop.countDown();
             }
         }));
