@@ -8,16 +8,16 @@ import java.util.Locale;
  * <ul>
  *   <li>contains {@code tcp-server} (e.g. {@code tcp-server}, {@code auto-tcp-server}) → {@link #SERVER_FIRST};</li>
  *   <li>starts with {@code tcp} or {@code auto-tcp} → {@link #TCP} echo;</li>
+ *   <li>{@code https}/{@code auto-https} → {@link #HTTPS} (HTTP/1.1 over TLS, a self-signed certificate);</li>
  *   <li>starts with {@code http}, {@code auto-http}, {@code grpc}, {@code auto-grpc} → {@link #HTTP}
- *       (HTTP/1.1 and HTTP/2 prior-knowledge h2c on the same port; gRPC framing is not implemented, a gRPC
- *       port answers plain h2c);</li>
- *   <li>{@code https}/{@code auto-https} → {@link #TCP} (TLS is not implemented yet);</li>
+ *       (HTTP/1.1 and HTTP/2 prior-knowledge h2c on the same port; gRPC requests get gRPC answers);</li>
  *   <li>anything else, or no name → {@link #TCP}.</li>
  * </ul>
  * A name containing {@code localhost} binds 127.0.0.1 only (upstream's {@code http-localhost}).
  */
 public enum EchoProtocol {
     HTTP,
+    HTTPS,
     TCP,
     SERVER_FIRST;
 
@@ -28,7 +28,7 @@ public enum EchoProtocol {
             return SERVER_FIRST;
         }
         if (n.startsWith("https") || n.startsWith("auto-https")) {
-            return TCP;
+            return HTTPS;
         }
         if (n.startsWith("http") || n.startsWith("auto-http") || n.startsWith("grpc") || n.startsWith("auto-grpc")) {
             return HTTP;

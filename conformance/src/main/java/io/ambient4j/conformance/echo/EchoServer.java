@@ -3,6 +3,7 @@ package io.ambient4j.conformance.echo;
 import io.ambient4j.common.net.Netns;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -81,6 +82,7 @@ public final class EchoServer implements AutoCloseable {
                             pod, namespace, port.port(), peer.getAddress().getHostAddress(), peer.getPort());
                     switch (protocol) {
                         case HTTP -> serveHttp(conn, who);
+                        case HTTPS -> serveHttps(conn, who);
                         case TCP -> echo(conn);
                         case SERVER_FIRST -> {
                             write(conn, greeting(who).getBytes(StandardCharsets.UTF_8));
@@ -129,6 +131,21 @@ public final class EchoServer implements AutoCloseable {
                 ? new EmbeddedChannel(Http2FrameCodecBuilder.forServer().build(), new EchoHttpHandlers.Http2(who))
                 : new EmbeddedChannel(
                         new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new EchoHttpHandlers.Http1(who));
+        pump(ch, conn, buf);
+    }
+
+    /** HTTP/1.1 over TLS (upstream's https echo ports): the app terminates TLS itself, the mesh carries it as bytes. */
+    private static void serveHttps(SocketChannel conn, EchoHttpHandlers.Who who) throws IOException {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                ServerTls.context().newHandler(ByteBufAllocator.DEFAULT),
+                new HttpServerCodec(),
+                new HttpObjectAggregator(1 << 20),
+                new EchoHttpHandlers.Http1(who));
+        pump(ch, conn, ByteBuffer.allocate(16 * 1024));
+    }
+
+    /** Feeds what the connection sends through the channel's handlers and writes their output, until either closes. */
+    private static void pump(EmbeddedChannel ch, SocketChannel conn, ByteBuffer buf) throws IOException {
         try {
             while (true) {
                 buf.flip();

@@ -60,12 +60,12 @@ public final class Probe {
         this.executor = executor;
     }
 
-    /** Connects from {@code netns} to {@code url} (http, h2c, grpc, tcp, tcp-server). */
+    /** Connects from {@code netns} to {@code url} (http, https, h2c, grpc, tcp, tcp-server). */
     public Outcome run(
             String netns, String url, String method, Map<String, String> headers, String send, Duration timeout) {
         URI uri = URI.create(url);
         String scheme = uri.getScheme();
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);
         String host = uri.getHost();
         String ip;
         try {
@@ -95,6 +95,7 @@ public final class Probe {
             String authority = uri.getPort() > 0 ? host + ":" + port : host;
             return switch (scheme) {
                 case "http" -> http1(s, method, authority, path, headers, send);
+                case "https" -> http1(tls(s, host, port), method, authority, path, headers, send);
                 case "h2c" -> http2(s, method, authority, path, headers);
                 case "grpc" -> grpc(s, authority, headers, send);
                 case "tcp" -> tcp(s, send, false);
@@ -121,6 +122,39 @@ public final class Probe {
             return Outcome.failed("other", "unreachable: " + msg);
         }
         return Outcome.failed(connecting ? "other" : "other", e.getClass().getSimpleName() + ": " + msg);
+    }
+
+    /**
+     * TLS from the client over the connected socket, without verifying the server: the echo app's https ports use a
+     * throwaway certificate, as upstream's echo clients skip verification; what is checked is that the app's own TLS
+     * crosses the mesh intact. A failed handshake is an error of kind {@code tls}.
+     */
+    private static Socket tls(Socket s, String host, int port) throws IOException {
+        try {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[] {new AnyServer()}, null);
+            javax.net.ssl.SSLSocket ssl =
+                    (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(s, host, port, true);
+            ssl.setSoTimeout(s.getSoTimeout());
+            ssl.startHandshake();
+            return ssl;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts any server certificate (see {@link #tls}). */
+    private static final class AnyServer implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     private static Outcome http1(

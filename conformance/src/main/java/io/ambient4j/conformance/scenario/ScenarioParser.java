@@ -289,12 +289,12 @@ public final class ScenarioParser {
         Target from = from(required(m, "from", v));
         Node urlNode = m.get("url").getValueNode();
         String url = scalar(urlNode, "url");
-        if (!url.matches("(http|h2c|grpc|tcp|tcp-server)://[^/]+.*")) {
+        if (!url.matches("(http|https|h2c|grpc|tcp|tcp-server)://[^/]+.*")) {
             throw err(
                     urlNode,
                     Reason.BAD_VALUE,
-                    "url must start with http://, h2c://, grpc://, tcp:// or tcp-server:// and name a host: '" + url
-                            + "'");
+                    "url must start with http://, https://, h2c://, grpc://, tcp:// or tcp-server:// and name a host: '"
+                            + url + "'");
         }
         String method = m.containsKey("method") ? scalar(m.get("method").getValueNode(), "method") : "GET";
         Map<String, String> headers =
@@ -335,7 +335,7 @@ public final class ScenarioParser {
                 throw err(
                         e.get(httpOnly).getKeyNode(),
                         Reason.BAD_VALUE,
-                        "'" + httpOnly + "' needs an http://, h2c:// or grpc:// url");
+                        "'" + httpOnly + "' needs an http://, https://, h2c:// or grpc:// url");
             }
         }
         Scenario.Expect expect = new Scenario.Expect(

@@ -23,8 +23,8 @@ class EchoProtocolTest {
         "tcp-wl-only,TCP",
         "tcp-server,SERVER_FIRST",
         "auto-tcp-server,SERVER_FIRST",
-        "https,TCP",
-        "auto-https,TCP",
+        "https,HTTPS",
+        "auto-https,HTTPS",
         "metrics,TCP",
         "'',TCP"
     })

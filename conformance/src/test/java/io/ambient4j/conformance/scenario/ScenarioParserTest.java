@@ -101,7 +101,7 @@ class ScenarioParserTest {
                         "cases: [C001]\nsteps:\n  - check:\n      from: outside\n      url: tcp://x:1\n      expect:\n        status: 200\n",
                         7,
                         ScenarioException.Reason.BAD_VALUE,
-                        "'status' needs an http://, h2c:// or grpc:// url"),
+                        "'status' needs an http://, https://, h2c:// or grpc:// url"),
                 Arguments.of(
                         "cases: [C001]\nsteps:\n  - check:\n      from: {pod: nons}\n      url: http://x/\n      expect: {status: 200}\n",
                         4,
