@@ -68,6 +68,18 @@ public final class CommandRunner {
         return executor;
     }
 
+    /**
+     * Writes a network sysctl ({@code net.ipv4.tcp_migrate_req}) inside {@code netns}: the file is opened on the
+     * namespace thread, and /proc/sys/net belongs to the namespace of the task that opens it. No binary needed.
+     */
+    public void writeSysctl(Netns netns, String key, String value) throws IOException {
+        if (!key.matches("net(\\.[a-z0-9_]+)+")) {
+            throw new IllegalArgumentException("not a network sysctl: " + key);
+        }
+        java.nio.file.Path file = java.nio.file.Path.of("/proc/sys", key.replace('.', '/'));
+        executor.call(netns, () -> java.nio.file.Files.writeString(file, value));
+    }
+
     /** Runs {@code command} in {@code netns}, feeding {@code stdin} when not null. */
     public Result run(Netns netns, List<String> generic, String stdin) throws IOException {
         List<String> command = iptables.rewrite(generic);

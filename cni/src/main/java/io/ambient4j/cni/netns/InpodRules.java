@@ -38,6 +38,7 @@ public final class InpodRules {
         for (IpFamily f : families) {
             addRouting(pod, f);
         }
+        enableListenerHandover(pod);
         if (backend == Backend.NFTABLES) {
             return applyNft(pod, options);
         }
@@ -137,6 +138,23 @@ public final class InpodRules {
             }
         }
     }
+
+    /**
+     * ztunnel upgrades by binding a second set of SO_REUSEPORT listeners in the pod and closing the old ones; Linux
+     * resets the connections still waiting in a closing listener's accept queue unless {@code tcp_migrate_req}
+     * (5.14+, per network namespace) hands them to another listener of the group. Best effort: an older kernel
+     * keeps working, with that rare reset during an upgrade.
+     */
+    private void enableListenerHandover(Netns pod) {
+        try {
+            runner.writeSysctl(pod, MIGRATE_REQ, "1");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot set {0} in {1}: {2}", MIGRATE_REQ, pod, e.getMessage());
+        }
+    }
+
+    /** The sysctl that lets a closing SO_REUSEPORT listener pass its queued connections on. */
+    public static final String MIGRATE_REQ = "net.ipv4.tcp_migrate_req";
 
     private void addRouting(Netns pod, IpFamily family) throws IOException {
         List<List<String>> cmds = PolicyRouting.addCommands(family);

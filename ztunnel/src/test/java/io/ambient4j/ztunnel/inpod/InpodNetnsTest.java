@@ -404,6 +404,8 @@ class InpodNetnsTest {
         TestZtunnel old = ztunnel("old");
         await().atMost(WAIT).until(() -> old.inpod.status().ready());
         assertThat(call("warm-up")).startsWith("peer=" + NetnsLab.ip(10));
+        // the pod rules let a closing listener hand its queued connections to the new one (else Linux resets them)
+        assertThat(lab.in(podB, "sysctl", "-n", InpodRules.MIGRATE_REQ).strip()).isEqualTo("1");
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
