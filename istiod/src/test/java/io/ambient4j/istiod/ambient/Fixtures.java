@@ -12,6 +12,7 @@ import io.ambient4j.istiod.kube.crd.GatewayStatus;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.PeerAuthenticationSpec;
 import io.ambient4j.istiod.kube.crd.WorkloadSelector;
+import io.ambient4j.istiod.testing.Pods;
 import io.ambient4j.istiod.xds.ResourceDelta;
 import io.ambient4j.istiod.xds.TypeUrls;
 import io.ambient4j.istiod.xds.XdsResource;
@@ -68,27 +69,7 @@ final class Fixtures {
 
     /** A Running, Ready pod with one IP. */
     static PodBuilder pod(String ns, String name, String ip, Map<String, String> labels) {
-        PodBuilder b = new PodBuilder()
-                .withNewMetadata()
-                .withNamespace(ns)
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .withNewSpec()
-                .withServiceAccountName("sa1")
-                .withNodeName("node1")
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus();
-        if (ip != null) {
-            b.editStatus().withPodIP(ip).addNewPodIP().withIp(ip).endPodIP().endStatus();
-        }
-        return b;
+        return Pods.runningReady(ns, name, ip, labels);
     }
 
     static Pod readyPod(String name, String ip, String... kv) {

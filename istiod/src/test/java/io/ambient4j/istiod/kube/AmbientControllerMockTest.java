@@ -8,6 +8,7 @@ import io.ambient4j.api.workload.Address;
 import io.ambient4j.api.workload.Workload;
 import io.ambient4j.istiod.ambient.MeshSettings;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
+import io.ambient4j.istiod.testing.Pods;
 import io.ambient4j.istiod.xds.ResourceDelta;
 import io.ambient4j.istiod.xds.TypeUrls;
 import io.ambient4j.istiod.xds.XdsResource;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -62,14 +62,11 @@ class AmbientControllerMockTest {
     }
 
     private static Pod pod(String name, String ip, Map<String, String> labels) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName(name)
-                .withLabels(labels)
+        return Pods.runningReady(NS, name, ip, labels)
+                .editMetadata()
                 .addToAnnotations("ambient.istio.io/redirection", "enabled")
                 .endMetadata()
-                .withNewSpec()
+                .editSpec()
                 .withServiceAccountName("web")
                 .withNodeName("n1")
                 .addNewContainer()
@@ -81,17 +78,6 @@ class AmbientControllerMockTest {
                 .endPort()
                 .endContainer()
                 .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .withPodIP(ip)
-                .addNewPodIP()
-                .withIp(ip)
-                .endPodIP()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
                 .build();
     }
 

@@ -8,13 +8,13 @@ import io.ambient4j.api.workload.Workload;
 import io.ambient4j.istiod.ambient.MeshSettings;
 import io.ambient4j.istiod.kube.crd.Gateway;
 import io.ambient4j.istiod.kube.crd.GatewayClass;
+import io.ambient4j.istiod.testing.Pods;
 import io.ambient4j.istiod.xds.TypeUrls;
 import io.ambient4j.istiod.xds.XdsResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -125,14 +125,11 @@ class WaypointMockTest {
     }
 
     static Pod pod(String name, String ip, Map<String, String> labels) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName(name)
-                .withLabels(labels)
+        return Pods.runningReady(NS, name, ip, labels)
+                .editMetadata()
                 .addToAnnotations("ambient.istio.io/redirection", "enabled")
                 .endMetadata()
-                .withNewSpec()
+                .editSpec()
                 .withServiceAccountName("app")
                 .withNodeName("n1")
                 .addNewContainer()
@@ -140,17 +137,6 @@ class WaypointMockTest {
                 .withImage("x")
                 .endContainer()
                 .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .withPodIP(ip)
-                .addNewPodIP()
-                .withIp(ip)
-                .endPodIP()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
                 .build();
     }
 
