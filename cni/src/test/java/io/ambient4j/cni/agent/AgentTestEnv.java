@@ -1,6 +1,9 @@
 package io.ambient4j.cni.agent;
 
 import io.ambient4j.cni.plugin.PluginProcess;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,5 +39,39 @@ final class AgentTestEnv {
         env.put("AMBIENT4J_HOST_CNI_BIN_DIR", dir.resolve("bin").toString());
         env.put("MOUNTED_CNI_NET_DIR", netd.toString());
         return env;
+    }
+
+    /** Creates pod {@code name} in {@code ns} on node1 as its kubelet reports it: Running with {@code ip}. */
+    static Pod runningPod(KubernetesClient client, String ns, String name, String ip) {
+        return client.pods()
+                .inNamespace(ns)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeName("node1")
+                        .endSpec()
+                        .withNewStatus()
+                        .withPhase("Running")
+                        .withPodIP(ip)
+                        .endStatus()
+                        .build())
+                .create();
+    }
+
+    /**
+     * A /proc-shaped tree under {@code dir}: one "process" of {@code pod} (cgroup {@code <cgroupParent>/pod<uid>})
+     * whose netns is {@code podNetns}. Returns the tree's root.
+     */
+    static Path procWithPod(Path dir, String cgroupParent, Pod pod, String podNetns) throws IOException {
+        Path proc = dir.resolve("proc");
+        Path pid = Files.createDirectories(proc.resolve("4242").resolve("ns"));
+        Files.writeString(
+                proc.resolve("4242").resolve("cgroup"),
+                "0::/" + cgroupParent + "/pod" + pod.getMetadata().getUid() + "/c0\n");
+        Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNetns));
+        return proc;
     }
 }

@@ -10,14 +10,12 @@ import io.ambient4j.cni.rules.RuleConstants;
 import io.ambient4j.common.net.SocketFactory;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -72,28 +70,8 @@ class HostProbeHealingTest {
                         .endMetadata()
                         .build())
                 .create();
-        pod = client.pods()
-                .inNamespace("app")
-                .resource(new PodBuilder()
-                        .withNewMetadata()
-                        .withName("web")
-                        .withNamespace("app")
-                        .endMetadata()
-                        .withNewSpec()
-                        .withNodeName("node1")
-                        .endSpec()
-                        .withNewStatus()
-                        .withPhase("Running")
-                        .withPodIP(NetnsLab.ip(10))
-                        .endStatus()
-                        .build())
-                .create();
-        Path proc = dir.resolve("proc");
-        Path pid = Files.createDirectories(proc.resolve("4242").resolve("ns"));
-        Files.writeString(
-                proc.resolve("4242").resolve("cgroup"),
-                "0::/kubepods/pod" + pod.getMetadata().getUid() + "/c0\n");
-        Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
+        pod = AgentTestEnv.runningPod(client, "app", "web", NetnsLab.ip(10));
+        Path proc = AgentTestEnv.procWithPod(dir, "kubepods", pod, podNs);
         Map<String, String> env = AgentTestEnv.of(dir);
         // "0": only the reconciles the test triggers (and the one after each add) run.
         env.put(AgentConfig.HOST_RECONCILE_SECONDS, reconcileSeconds);

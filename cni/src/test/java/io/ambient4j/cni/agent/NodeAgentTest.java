@@ -64,29 +64,9 @@ class NodeAgentTest {
                         .endMetadata()
                         .build())
                 .create();
-        Pod pod = client.pods()
-                .inNamespace("app")
-                .resource(new PodBuilder()
-                        .withNewMetadata()
-                        .withName("web")
-                        .withNamespace("app")
-                        .endMetadata()
-                        .withNewSpec()
-                        .withNodeName("node1")
-                        .endSpec()
-                        .withNewStatus()
-                        .withPhase("Running")
-                        .withPodIP(NetnsLab.ip(10))
-                        .endStatus()
-                        .build())
-                .create();
+        Pod pod = AgentTestEnv.runningPod(client, "app", "web", NetnsLab.ip(10));
         // A /proc-shaped tree: one "process" of the pod, in the pod's netns.
-        Path proc = dir.resolve("proc");
-        Path pid = Files.createDirectories(proc.resolve("4242").resolve("ns"));
-        Files.writeString(
-                proc.resolve("4242").resolve("cgroup"),
-                "0::/kubepods/besteffort/pod" + pod.getMetadata().getUid() + "/c0\n");
-        Files.createSymbolicLink(pid.resolve("net"), Path.of("/var/run/netns", podNs));
+        Path proc = AgentTestEnv.procWithPod(dir, "kubepods/besteffort", pod, podNs);
 
         Map<String, String> env = AgentTestEnv.of(dir);
         AgentConfig base = AgentConfig.fromEnv(env);
