@@ -13,6 +13,7 @@ import io.ambient4j.api.workload.Workload;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
 import io.ambient4j.istiod.kube.crd.Gateway;
 import io.ambient4j.istiod.kube.crd.GatewayClass;
+import io.ambient4j.istiod.kube.crd.HTTPRoute;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
@@ -100,6 +101,9 @@ public final class AmbientIndex implements ResourceSource {
     private final AddressAliases aliases = new AddressAliases();
     private final OutputTable addresses = new OutputTable(aliases, AddressAliases::of);
     private final OutputTable authorizations = new OutputTable();
+    private final L7Output l7 = new L7Output();
+    /** Pod {@code ns/name} → the Gateway it is an instance of; read by xDS streams to know which waypoint they are. */
+    private final Map<String, String> podGateway = new ConcurrentHashMap<>();
 
     // ---- per-batch dirty sets
     private final Set<String> dirtyPods = new HashSet<>();
@@ -127,8 +131,16 @@ public final class AmbientIndex implements ResourceSource {
         return switch (typeUrl) {
             case TypeUrls.ADDRESS -> addresses.snapshot();
             case TypeUrls.AUTHORIZATION -> authorizations.snapshot();
+            case TypeUrls.L7_POLICY -> l7.policies.snapshot();
+            case TypeUrls.HTTP_ROUTE -> l7.routes.snapshot();
             default -> Map.of();
         };
+    }
+
+    @Override
+    public java.util.Optional<String> waypointOfPod(String podNamespace, String podName) {
+        String gw = podGateway.get(podNamespace + "/" + podName);
+        return gw == null ? java.util.Optional.empty() : java.util.Optional.of(podNamespace + "/" + gw);
     }
 
     @Override
@@ -188,6 +200,8 @@ public final class AmbientIndex implements ResourceSource {
             deltas.add(new ResourceDelta(
                     TypeUrls.AUTHORIZATION, List.copyOf(z.upserts().values()), z.removals()));
         }
+        drain(deltas, TypeUrls.L7_POLICY, l7.policies);
+        drain(deltas, TypeUrls.HTTP_ROUTE, l7.routes);
         for (ResourceDelta d : deltas) {
             for (Consumer<ResourceDelta> l : listeners) {
                 try {
@@ -198,6 +212,13 @@ public final class AmbientIndex implements ResourceSource {
             }
         }
         return deltas;
+    }
+
+    private static void drain(List<ResourceDelta> deltas, String typeUrl, OutputTable table) {
+        var p = table.drain();
+        if (!p.upserts().isEmpty() || !p.removals().isEmpty()) {
+            deltas.add(new ResourceDelta(typeUrl, List.copyOf(p.upserts().values()), p.removals()));
+        }
     }
 
     private static String describe(HasMetadata o) {
@@ -247,6 +268,7 @@ public final class AmbientIndex implements ResourceSource {
         switch (o) {
             case Namespace n -> {
                 put(namespaces, n.getMetadata().getName(), n, del);
+                l7.markDirty();
                 String name = n.getMetadata().getName();
                 dirtyPods.addAll(podsByNs.getOrDefault(name, Set.of()));
                 dirtyWorkloadEntries.addAll(workloadEntriesByNs.getOrDefault(name, Set.of()));
@@ -289,6 +311,11 @@ public final class AmbientIndex implements ResourceSource {
                 index(podsByNode, node, k, del);
                 String gw = gatewayInstanceOf(p);
                 String oldGw = old == null ? null : gatewayInstanceOf(old);
+                if (gw == null || del) {
+                    podGateway.remove(k);
+                } else {
+                    podGateway.put(k, gw);
+                }
                 if (gw != null) {
                     dirtyGateways.add(ns + "/" + gw);
                 }
@@ -299,10 +326,12 @@ public final class AmbientIndex implements ResourceSource {
             case Service s -> {
                 put(services, k, s, del);
                 dirtyServiceSources.add("Service/" + k);
+                l7.markDirty();
             }
             case EndpointSlice es -> ingestEndpointSlice(k, es, del);
             case ServiceEntry se -> {
                 put(serviceEntries, k, se, del);
+                l7.markDirty();
                 index(serviceEntriesByNs, ns, k, del);
                 dirtyServiceSources.add("ServiceEntry/" + k);
                 dirtyServiceEntryWorkloads.add(k);
@@ -341,7 +370,9 @@ public final class AmbientIndex implements ResourceSource {
                     invalidPolicies.remove(k);
                 }
                 dirtyPolicies.add(k);
+                l7.markDirty();
             }
+            case HTTPRoute r -> l7.route(k, e.invalid() == null ? r : null, del || e.invalid() != null);
             case PeerAuthentication pa -> {
                 put(peerAuths, k, pa, del);
                 index(peerAuthsByNs, ns, k, del);
@@ -411,6 +442,7 @@ public final class AmbientIndex implements ResourceSource {
         recomputePeerAuthentications();
         recomputePolicies();
         recomputeWorkloads();
+        l7.recompute(authzPolicies, services, serviceEntries, namespaces, waypoints, mesh, errors);
     }
 
     private void recomputeGateways() {
@@ -449,6 +481,7 @@ public final class AmbientIndex implements ResourceSource {
         if (changed.isEmpty()) {
             return;
         }
+        l7.markDirty();
         // A waypoint appeared, changed or vanished: find everything that names it (own or namespace label).
         Set<String> bindingNamespaces = new HashSet<>();
         for (Namespace n : namespaces.values()) {
@@ -919,6 +952,9 @@ public final class AmbientIndex implements ResourceSource {
         m.put("peerAuthentications", peerAuths.size());
         m.put("addressResources", addresses.size());
         m.put("authorizationResources", authorizations.size());
+        m.put("httpRoutes", l7.routeCount());
+        m.put("l7PolicyResources", l7.policies.size());
+        m.put("httpRouteResources", l7.routes.size());
         return m;
     }
 

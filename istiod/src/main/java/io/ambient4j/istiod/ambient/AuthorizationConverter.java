@@ -77,6 +77,10 @@ public final class AuthorizationConverter {
             return new Converted(null, null, Map.of());
         }
         AuthorizationPolicySpec spec = obj.getSpec() == null ? new AuthorizationPolicySpec() : obj.getSpec();
+        // A targetRef policy is the waypoint's (L7PolicyTranslator), dry-run included: ztunnel never sees it.
+        if (spec.targetRef != null || (spec.targetRefs != null && !spec.targetRefs.isEmpty())) {
+            return new Converted(null, null, Map.of());
+        }
         String dryRunValue = Selectors.orEmpty(meta.getAnnotations()).get(Labels.DRY_RUN);
         if (dryRunValue != null && Waypoints.parseGoBool(dryRunValue)) {
             return new Converted(
@@ -87,9 +91,6 @@ public final class AuthorizationConverter {
                                     + "\" using dry-run annotation, but support for ambient dry-run"
                                     + " authorizationPolicies isn't enabled"),
                     Map.of());
-        }
-        if (spec.targetRef != null || (spec.targetRefs != null && !spec.targetRefs.isEmpty())) {
-            return new Converted(null, null, Map.of());
         }
         Map<String, String> selector = spec.selector == null ? Map.of() : Selectors.orEmpty(spec.selector.matchLabels);
         Scope scope;

@@ -2,6 +2,7 @@ package io.ambient4j.istiod.ambient;
 
 import com.google.protobuf.Message;
 import io.ambient4j.istiod.xds.XdsResource;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ final class OutputTable {
         this(Listener.NONE, body -> List.of());
     }
 
-    /** Replaces everything {@code source} produces with {@code resources} (name → body). */
+    /** Replaces everything {@code source} produces with {@code resources} (name → body), for every client. */
     void replace(String source, Map<String, ? extends Message> resources) {
         Set<String> old = namesBySource.getOrDefault(source, Set.of());
         for (String name : old) {
@@ -55,23 +56,48 @@ final class OutputTable {
             }
         }
         for (var e : resources.entrySet()) {
-            put(e.getKey(), e.getValue());
+            put(e.getKey(), e.getValue(), Set.of());
         }
-        if (resources.isEmpty()) {
+        remember(source, resources.keySet());
+    }
+
+    /** Like {@link #replace} for resources meant only for some waypoints. */
+    void replaceTargeted(String source, Map<String, L7Targets.Targeted> resources) {
+        Set<String> old = namesBySource.getOrDefault(source, Set.of());
+        for (String name : old) {
+            if (!resources.containsKey(name)) {
+                remove(name);
+            }
+        }
+        for (var e : resources.entrySet()) {
+            put(e.getKey(), e.getValue().body(), e.getValue().audience());
+        }
+        remember(source, resources.keySet());
+    }
+
+    private void remember(String source, Set<String> names) {
+        if (names.isEmpty()) {
             namesBySource.remove(source);
         } else {
-            namesBySource.put(source, new HashSet<>(resources.keySet()));
+            namesBySource.put(source, new HashSet<>(names));
         }
     }
 
-    private void put(String name, Message body) {
+    private void put(String name, Message body, Set<String> audience) {
         byte[] bytes = body.toByteArray();
+        if (!audience.isEmpty()) {
+            byte[] who = String.join(",", new java.util.TreeSet<>(audience)).getBytes(StandardCharsets.UTF_8);
+            byte[] both = java.util.Arrays.copyOf(bytes, bytes.length + 1 + who.length);
+            both[bytes.length] = 0;
+            System.arraycopy(who, 0, both, bytes.length + 1, who.length);
+            bytes = both;
+        }
         String version = Versions.of(bytes);
         XdsResource current = published.get(name);
         if (current != null && current.version().equals(version)) {
             return;
         }
-        XdsResource r = new XdsResource(name, version, body, aliasesOf.apply(body));
+        XdsResource r = new XdsResource(name, version, body, aliasesOf.apply(body), audience);
         published.put(name, r);
         listener.changed(name, current == null ? null : current.body(), body);
         pendingRemovals.remove(name);

@@ -317,6 +317,8 @@ public final class AmbientController {
         sb.append(",\"waypointBound\":").append(serialization.asJson(bindings));
         appendResources(sb, "addresses", index.snapshot(TypeUrls.ADDRESS));
         appendResources(sb, "authorizations", index.snapshot(TypeUrls.AUTHORIZATION));
+        appendResources(sb, "l7Policies", index.snapshot(TypeUrls.L7_POLICY));
+        appendResources(sb, "httpRoutes", index.snapshot(TypeUrls.HTTP_ROUTE));
         return sb.append('}').toString();
     }
 

@@ -3,6 +3,7 @@ package io.ambient4j.istiod.kube;
 import io.ambient4j.istiod.kube.crd.AuthorizationPolicy;
 import io.ambient4j.istiod.kube.crd.Gateway;
 import io.ambient4j.istiod.kube.crd.GatewayClass;
+import io.ambient4j.istiod.kube.crd.HTTPRoute;
 import io.ambient4j.istiod.kube.crd.PeerAuthentication;
 import io.ambient4j.istiod.kube.crd.ServiceEntry;
 import io.ambient4j.istiod.kube.crd.WorkloadEntry;
@@ -25,7 +26,8 @@ public final class KindRegistry {
             Crd.of(ServiceEntry.class),
             Crd.of(WorkloadEntry.class),
             Crd.of(Gateway.class),
-            Crd.of(GatewayClass.class));
+            Crd.of(GatewayClass.class),
+            Crd.of(HTTPRoute.class));
 
     private KindRegistry() {}
 }

@@ -28,6 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
     private static final System.Logger LOG = System.getLogger(AdsStream.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
+    private static final String WAYPOINT_NODE_TYPE = "waypoint";
+    private static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 
     private final XdsHub hub;
     private final StreamObserver<DeltaDiscoveryResponse> out;
@@ -48,6 +50,12 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
     private volatile NodeId node;
     private volatile String proxyVersion = "unknown";
     private volatile Map<String, Integer> held = Map.of();
+    /** For a waypoint node: the Gateway label it announced in its metadata LABELS, if any. */
+    private volatile String announcedGateway;
+    /** For a waypoint node: its Gateway ({@code ns/name}) once known; only the writer thread sets it. */
+    private String waypointKey;
+
+    private boolean warnedUnknownWaypoint;
 
     AdsStream(XdsHub hub, StreamObserver<DeltaDiscoveryResponse> out, Optional<Caller> caller, String peer) {
         this.hub = hub;
@@ -78,6 +86,8 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
                 NodeId parsed = NodeId.parse(proto.hasNode() ? proto.getNode().getId() : "");
                 checkIdentity(parsed, proto.getNode());
                 proxyVersion = metadataString(proto.getNode(), "ISTIO_VERSION").orElse("unknown");
+                announcedGateway =
+                        metadataLabel(proto.getNode(), GATEWAY_NAME_LABEL).orElse(null);
                 node = parsed;
             } catch (XdsRequestException e) {
                 LOG.log(System.Logger.Level.WARNING, "xDS stream from " + peer + " refused: " + e.getMessage());
@@ -212,7 +222,8 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
                     handle(state, r);
                 }
                 for (var e : b.changes().entrySet()) {
-                    state.onChanges(e.getKey(), e.getValue()).ifPresent(this::send);
+                    state.onChanges(e.getKey(), visibleChanges(e.getKey(), e.getValue()))
+                            .ifPresent(this::send);
                 }
                 Map<String, Integer> counts = new java.util.TreeMap<>();
                 for (String t : state.subscribedTypes()) {
@@ -248,11 +259,12 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
     }
 
     private void handle(DeltaStreamState state, DeltaRequest r) {
-        if (!XdsHub.SERVED_TYPES.contains(r.typeUrl())) {
+        if (!XdsHub.SERVED_TYPES.contains(r.typeUrl())
+                || (XdsHub.WAYPOINT_TYPES.contains(r.typeUrl()) && !isWaypoint())) {
             LOG.log(System.Logger.Level.DEBUG, "ADS: " + describe() + " asked for unserved type " + r.typeUrl());
             return;
         }
-        DeltaStreamState.Step step = state.onRequest(r, hub::snapshot);
+        DeltaStreamState.Step step = state.onRequest(r, this::visibleSnapshot);
         String type = XdsMetrics.metricType(r.typeUrl());
         switch (step.outcome()) {
             case NACK -> {
@@ -279,6 +291,58 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
                         + response.nonce());
     }
 
+    private boolean isWaypoint() {
+        NodeId n = node;
+        return n != null && WAYPOINT_NODE_TYPE.equals(n.type());
+    }
+
+    /**
+     * The waypoint this stream is, from the pod the index knows (its {@code gateway-name} label), else from the
+     * labels the proxy announced. Resolved on use, so a pod the index learns about after the connect still counts.
+     */
+    private String waypointKey() {
+        if (waypointKey == null && isWaypoint()) {
+            NodeId n = node;
+            String ns = n.namespace();
+            waypointKey = hub.waypointOfPod(ns, n.podName())
+                    .orElseGet(() -> announcedGateway == null ? null : ns + "/" + announcedGateway);
+            if (waypointKey == null && !warnedUnknownWaypoint) {
+                warnedUnknownWaypoint = true;
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "ADS: waypoint " + describe() + " is no known waypoint pod yet; it gets no L7 resources");
+            }
+        }
+        return waypointKey;
+    }
+
+    private Map<String, XdsResource> visibleSnapshot(String typeUrl) {
+        Map<String, XdsResource> all = hub.snapshot(typeUrl);
+        if (!XdsHub.WAYPOINT_TYPES.contains(typeUrl)) {
+            return all;
+        }
+        String key = waypointKey();
+        Map<String, XdsResource> out = new HashMap<>();
+        for (var e : all.entrySet()) {
+            if (e.getValue().visibleTo(key)) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** A change to a resource this waypoint may not see is, for this stream, its removal. */
+    private Map<String, Optional<XdsResource>> visibleChanges(
+            String typeUrl, Map<String, Optional<XdsResource>> changes) {
+        if (!XdsHub.WAYPOINT_TYPES.contains(typeUrl)) {
+            return changes;
+        }
+        String key = waypointKey();
+        Map<String, Optional<XdsResource>> out = new LinkedHashMap<>();
+        changes.forEach((name, r) -> out.put(name, r.filter(x -> x.visibleTo(key))));
+        return out;
+    }
+
     /** Upstream refuses a node whose namespace differs from the authenticated caller's (PERMISSION_DENIED). */
     private void checkIdentity(NodeId parsed, Node protoNode) {
         if (caller.isEmpty()) {
@@ -291,6 +355,15 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
                             + caller.get().namespace() + " does not match proxy namespace " + configNamespace)
                     .asRuntimeException();
         }
+    }
+
+    private static Optional<String> metadataLabel(Node n, String label) {
+        Value labels = n.getMetadata().getFieldsMap().get("LABELS");
+        if (labels == null || !labels.hasStructValue()) {
+            return Optional.empty();
+        }
+        Value v = labels.getStructValue().getFieldsMap().get(label);
+        return v == null || v.getStringValue().isEmpty() ? Optional.empty() : Optional.of(v.getStringValue());
     }
 
     private static Optional<String> metadataString(Node n, String key) {

@@ -27,4 +27,12 @@ public interface ResourceSource {
     default Set<String> resolve(String typeUrl, String name) {
         return snapshot(typeUrl).containsKey(name) ? Set.of(name) : Set.of();
     }
+
+    /**
+     * The waypoint ({@code ns/name} of its Gateway) a proxy pod is an instance of, so a waypoint stream gets only
+     * the L7 resources that concern it. Empty when unknown. The default knows no pods.
+     */
+    default java.util.Optional<String> waypointOfPod(String podNamespace, String podName) {
+        return java.util.Optional.empty();
+    }
 }

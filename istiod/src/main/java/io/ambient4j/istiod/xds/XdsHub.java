@@ -16,8 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * on either.
  */
 public final class XdsHub {
-    /** The types ambient ztunnel subscribes to; others are ignored like upstream ignores types it has no generator for. */
-    public static final Set<String> SERVED_TYPES = Set.of(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+    /**
+     * The types ambient ztunnel and ambient4j waypoints subscribe to; others are ignored like upstream ignores types
+     * it has no generator for.
+     */
+    public static final Set<String> SERVED_TYPES =
+            Set.of(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION, TypeUrls.L7_POLICY, TypeUrls.HTTP_ROUTE);
+
+    /** The types only a {@code waypoint} node gets, each resource only by the waypoints it concerns. */
+    public static final Set<String> WAYPOINT_TYPES = Set.of(TypeUrls.L7_POLICY, TypeUrls.HTTP_ROUTE);
 
     private final ResourceSource source;
     private final XdsMetrics metrics;
@@ -64,6 +71,10 @@ public final class XdsHub {
 
     Set<String> resolve(String typeUrl, String name) {
         return source.resolve(typeUrl, name);
+    }
+
+    java.util.Optional<String> waypointOfPod(String podNamespace, String podName) {
+        return source.waypointOfPod(podNamespace, podName);
     }
 
     XdsMetrics metrics() {
