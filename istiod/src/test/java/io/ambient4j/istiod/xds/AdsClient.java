@@ -30,8 +30,17 @@ final class AdsClient implements AutoCloseable {
     final CompletableFuture<Throwable> ended = new CompletableFuture<>();
     private final StreamObserver<DeltaDiscoveryRequest> requests;
     private boolean first = true;
+    private final String nodeId;
+    private final String nodeNamespace;
 
     AdsClient(Channel channel) {
+        this(channel, ZTUNNEL_NODE, "istio-system");
+    }
+
+    /** A client announcing another node (e.g. a {@code waypoint~...} proxy) in namespace {@code nodeNamespace}. */
+    AdsClient(Channel channel, String nodeId, String nodeNamespace) {
+        this.nodeId = nodeId;
+        this.nodeNamespace = nodeNamespace;
         requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DeltaDiscoveryResponse value) {
@@ -54,12 +63,12 @@ final class AdsClient implements AutoCloseable {
     void send(DeltaDiscoveryRequest.Builder b) {
         if (first) {
             b.setNode(Node.newBuilder()
-                    .setId(ZTUNNEL_NODE)
+                    .setId(nodeId)
                     .setMetadata(Struct.newBuilder()
                             .putFields(
                                     "NAMESPACE",
                                     Value.newBuilder()
-                                            .setStringValue("istio-system")
+                                            .setStringValue(nodeNamespace)
                                             .build())));
             first = false;
         }

@@ -13,6 +13,11 @@ public final class AdsClientAccess implements AutoCloseable {
         client = new AdsClient(channel);
     }
 
+    /** A client announcing {@code nodeId} (e.g. a waypoint) with metadata NAMESPACE {@code nodeNamespace}. */
+    public AdsClientAccess(Channel channel, String nodeId, String nodeNamespace) {
+        client = new AdsClient(channel, nodeId, nodeNamespace);
+    }
+
     public void wildcard(String type) {
         client.wildcard(type);
     }
