@@ -41,14 +41,25 @@ public final class Kubelet implements AutoCloseable {
     /** How long a pod whose start failed (e.g. CNI ADD) waits before the next attempt. */
     static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
-    /** A pod the kubelet made real. */
-    public record RealisedPod(String uid, String node, String netns, String ip, EchoServer echo, PauseProcess pause) {}
+    /**
+     * A pod the kubelet made real: its container is the echo app, or (a waypoint pod) a proxy process started by
+     * the {@link ProxyRunner}; exactly one of {@code echo} and {@code proxy} is set.
+     */
+    public record RealisedPod(
+            String uid,
+            String node,
+            String netns,
+            String ip,
+            EchoServer echo,
+            PauseProcess pause,
+            AutoCloseable proxy) {}
 
     private final KubernetesClient client;
     private final Topology topology;
     private final NodeNetwork network;
     private final NetnsExecutor executor;
     private final CniHook cni;
+    private final ProxyRunner proxies;
     private final StateFile state;
     private final Map<String, IpPool> pools = new HashMap<>();
     private final Map<String, RealisedPod> realised = new java.util.concurrent.ConcurrentHashMap<>();
@@ -65,6 +76,18 @@ public final class Kubelet implements AutoCloseable {
             NetnsExecutor executor,
             CniHook cni,
             StateFile state) {
+        this(client, topology, network, executor, cni, ProxyRunner.NONE, state);
+    }
+
+    public Kubelet(
+            KubernetesClient client,
+            Topology topology,
+            NodeNetwork network,
+            NetnsExecutor executor,
+            CniHook cni,
+            ProxyRunner proxies,
+            StateFile state) {
+        this.proxies = proxies;
         this.client = client;
         this.topology = topology;
         this.network = network;
@@ -173,6 +196,7 @@ public final class Kubelet implements AutoCloseable {
         String ip = pools.get(node.name()).allocate();
         EchoServer echo = null;
         PauseProcess pause = null;
+        AutoCloseable proxy = null;
         try {
             network.addPod(node, netns, ip, ns);
             // the sandbox's process, as a runtime's infra container: agents find running pods' netns by it
@@ -180,8 +204,13 @@ public final class Kubelet implements AutoCloseable {
                     state, topology.prefix(), netns, pod.getMetadata().getUid());
             CniRequest request = cniRequest(pod, netns, ip, node);
             cni.add(request);
-            echo = EchoServer.start(executor, netns, name, ns, ports(pod));
-            realised.put(key, new RealisedPod(pod.getMetadata().getUid(), node.name(), netns, ip, echo, pause));
+            if (proxies.handles(pod)) {
+                proxy = proxies.start(pod, netns, ip, node);
+            } else {
+                echo = EchoServer.start(executor, netns, name, ns, ports(pod));
+            }
+            realised.put(
+                    key, new RealisedPod(pod.getMetadata().getUid(), node.name(), netns, ip, echo, pause, proxy));
             PodStatus status = runningStatus(pod, ip, node.nodeIp(), Instant.now());
             client.pods().inNamespace(ns).withName(name).editStatus(p -> {
                 p.setStatus(status);
@@ -193,6 +222,7 @@ public final class Kubelet implements AutoCloseable {
             if (echo != null) {
                 echo.close();
             }
+            closeProxy(key, proxy);
             if (pause != null) {
                 pause.stop();
             }
@@ -295,8 +325,22 @@ public final class Kubelet implements AutoCloseable {
                 .build();
     }
 
+    private static void closeProxy(String key, AutoCloseable proxy) {
+        if (proxy == null) {
+            return;
+        }
+        try {
+            proxy.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping the proxy of " + key + " failed", e);
+        }
+    }
+
     private void teardown(String key, RealisedPod pod) {
-        pod.echo().close();
+        if (pod.echo() != null) {
+            pod.echo().close();
+        }
+        closeProxy(key, pod.proxy());
         pod.pause().stop();
         String[] parts = key.split("/", 2);
         cni.del(new CniRequest(

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessSupervisor implements AutoCloseable {
     private final StateFile state;
-    private final List<Process> processes = new ArrayList<>();
+    /** Components and per-pod proxies (the kubelet's worker starts those): a concurrent list. */
+    private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ProcessSupervisor(StateFile state) {
         this.state = state;

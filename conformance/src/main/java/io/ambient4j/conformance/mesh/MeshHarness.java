@@ -138,15 +138,16 @@ public final class MeshHarness implements AutoCloseable {
             writePrimaryConflist(state.dir().resolve(n.name()).resolve("net.d"));
         }
         CniHook cni = config.cni() != null ? config.cni() : new ConflistCniHook(state.dir(), CNI_TIMEOUT);
-        kubelet = new Kubelet(client, topology, network, executor, cni, state);
+        // Before the kubelet: it starts waypoint proxies through the supervisor, and is closed (stopping them) first.
+        supervisor = new ProcessSupervisor(state);
+        closeOrder.add(supervisor);
+        kubelet = new Kubelet(client, topology, network, executor, cni, waypointRunner(), state);
         kubelet.start();
         closeOrder.add(kubelet);
         if (config.manifests() != null) {
             int n = Manifests.applyDir(client, config.manifests());
             LOG.log(Level.INFO, "applied {0} objects from {1}", n, config.manifests());
         }
-        supervisor = new ProcessSupervisor(state);
-        closeOrder.add(supervisor);
         LaunchContext ctx = new LaunchContext(topology, state.dir(), api.kubeconfig(), nodeKubeconfig);
         // istiod is started and awaited first (the node components connect to it); the node components
         // are then started together and awaited (ztunnel and the CNI agent wait for each other's socket).
@@ -156,6 +157,10 @@ public final class MeshHarness implements AutoCloseable {
             if (why.isPresent()) {
                 unavailable.put(launcher.component(), why.get());
             } else if (config.components() == null || config.components().contains(launcher.component())) {
+                if (launcher.component().equals("waypoint")) {
+                    // not a process of its own at mesh start: the kubelet runs one per waypoint pod
+                    continue;
+                }
                 if (launcher.component().equals("ztunnel")) {
                     Optional<String> notReady = prepareZtunnel();
                     if (notReady.isPresent()) {
@@ -177,6 +182,21 @@ public final class MeshHarness implements AutoCloseable {
             }
         }
         awaitReady(started);
+    }
+
+    /**
+     * Runs {@code io.ambient4j.waypoint.Main} for waypoint pods when the waypoint is built (and asked for), so the
+     * waypoints istiod renders become real proxies; otherwise such pods run the echo app like any other.
+     */
+    private io.ambient4j.conformance.kubelet.ProxyRunner waypointRunner() {
+        String cp = System.getenv("A4J_WAYPOINT_CP");
+        boolean wanted = config.components() == null || config.components().contains("waypoint");
+        boolean built = JavaMainLauncher.known().stream()
+                .anyMatch(l -> l.component().equals("waypoint") && l.unavailable().isEmpty());
+        if (!wanted || !built || api.tokens().isEmpty()) {
+            return io.ambient4j.conformance.kubelet.ProxyRunner.NONE;
+        }
+        return new io.ambient4j.conformance.launch.WaypointPods(client, api.tokens().get(), supervisor, state, cp);
     }
 
     /** Token, pod object and root cert for each node's ztunnel; empty when done, else why not. */
