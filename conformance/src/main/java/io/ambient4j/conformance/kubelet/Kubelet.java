@@ -209,8 +209,7 @@ public final class Kubelet implements AutoCloseable {
             } else {
                 echo = EchoServer.start(executor, netns, name, ns, ports(pod));
             }
-            realised.put(
-                    key, new RealisedPod(pod.getMetadata().getUid(), node.name(), netns, ip, echo, pause, proxy));
+            realised.put(key, new RealisedPod(pod.getMetadata().getUid(), node.name(), netns, ip, echo, pause, proxy));
             PodStatus status = runningStatus(pod, ip, node.nodeIp(), Instant.now());
             client.pods().inNamespace(ns).withName(name).editStatus(p -> {
                 p.setStatus(status);

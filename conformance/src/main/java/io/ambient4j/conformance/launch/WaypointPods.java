@@ -1,6 +1,7 @@
 package io.ambient4j.conformance.launch;
 
 import io.ambient4j.conformance.kubelet.ProxyRunner;
+import io.ambient4j.conformance.mesh.NodeNetwork;
 import io.ambient4j.conformance.mesh.StateFile;
 import io.ambient4j.conformance.mesh.Topology;
 import io.ambient4j.conformance.mesh.Topology.NodePlan;
@@ -30,9 +31,9 @@ import java.util.Optional;
  * <p>The process gets the container's environment with field references resolved as the kubelet would
  * ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code INSTANCE_IP}, {@code SERVICE_ACCOUNT}, ...) plus what the
  * projected volumes give a real pod: a service-account token for audience {@code istio-ca} bound to the pod
- * (minted by istiod's {@code ServiceAccountTokens}, as for ztunnel) and the mesh root certificate, as files, and
- * istiod's address in the local mesh (the underlay, {@code 10.240.0.1:15012}, verified as
- * {@code istiod.istio-system.svc}).
+ * (minted by istiod's {@code ServiceAccountTokens}, as for ztunnel) and the mesh root certificate, as files. istiod
+ * is addressed as in a cluster ({@code istiod.istio-system.svc:15012}, the name in its serving certificate); the
+ * pod's hosts file points that name at the underlay, where the local mesh runs istiod.
  */
 public final class WaypointPods implements ProxyRunner {
     private static final System.Logger LOG = System.getLogger(WaypointPods.class.getName());
@@ -40,6 +41,17 @@ public final class WaypointPods implements ProxyRunner {
     public static final String MESH_CONTROLLER = "istio.io-mesh-controller";
     public static final String CONTAINER = "istio-proxy";
     public static final String MAIN = "io.ambient4j.waypoint.Main";
+    /** istiod's Service name, the name its serving certificate carries and pilot-agent's default discovery host. */
+    static final String ISTIOD_HOST = "istiod.istio-system.svc";
+
+    /**
+     * The pod's {@code /etc/hosts} ({@code ip netns exec} mounts {@code /etc/netns/<netns>/hosts} over it): istiod
+     * runs in the underlay here, not behind a Service VIP, so its Service names point there (pure).
+     */
+    static String hostsFile() {
+        return "127.0.0.1 localhost\n::1 localhost\n" + Topology.UNDERLAY_IP + " " + ISTIOD_HOST + " " + ISTIOD_HOST
+                + ".cluster.local istiod.istio-system\n";
+    }
 
     private final KubernetesClient client;
     private final ServiceAccountTokens tokens;
@@ -100,6 +112,8 @@ public final class WaypointPods implements ProxyRunner {
                         List.of(ZtunnelIdentity.AUDIENCE),
                         Duration.ofHours(24)));
         Files.writeString(dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE), rootCert());
+        // the pod's /etc/netns directory exists (resolv.conf) and is removed with the pod
+        Files.writeString(NodeNetwork.ETC_NETNS.resolve(netns).resolve("hosts"), hostsFile());
         ComponentSpec spec = spec(pod, netns, ip, node, dir, classpath);
         Process p = supervisor.start(spec);
         LOG.log(Level.INFO, "waypoint {0}/{1} started in {2} (log {3}.log)", ns, name, netns, spec.instance());
@@ -131,7 +145,8 @@ public final class WaypointPods implements ProxyRunner {
                 MAIN));
         return new ComponentSpec(
                 "waypoint",
-                "waypoint-" + pod.getMetadata().getNamespace() + "-" + pod.getMetadata().getName(),
+                "waypoint-" + pod.getMetadata().getNamespace() + "-"
+                        + pod.getMetadata().getName(),
                 netns,
                 cmd,
                 env(pod, ip, node, dir),
@@ -154,15 +169,12 @@ public final class WaypointPods implements ProxyRunner {
             }
             // resourceFieldRef (limits) is left out: the harness sets no limits
         }
-        String istiod = "https://" + Topology.UNDERLAY_IP + ":15012";
-        env.put("XDS_ADDRESS", istiod);
-        env.put("CA_ADDRESS", istiod);
-        env.put("CA_ADDR", Topology.UNDERLAY_IP + ":15012");
-        env.put("ALT_XDS_HOSTNAME", "istiod.istio-system.svc");
-        env.put("ALT_CA_HOSTNAME", "istiod.istio-system.svc");
+        // pilot-agent's defaults: istiod by its Service name (its serving certificate's name; the pod's /etc/hosts
+        // maps it to the underlay, see hostsFile), the projected token and root cert as files.
+        env.put("PILOT_DISCOVERY_ADDRESS", ISTIOD_HOST + ":15012");
+        env.put("CA_ADDR", ISTIOD_HOST + ":15012");
         env.put("XDS_ROOT_CA", dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
         env.put("CA_ROOT_CA", dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
-        env.put("ROOT_CERT", dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
         env.put("AUTH_TOKEN", dir.resolve(ZtunnelIdentity.TOKEN_FILE).toString());
         env.put("CLUSTER_ID", env.getOrDefault("ISTIO_META_CLUSTER_ID", "Kubernetes"));
         env.put("MALLOC_ARENA_MAX", "2");

@@ -192,11 +192,13 @@ public final class MeshHarness implements AutoCloseable {
         String cp = System.getenv("A4J_WAYPOINT_CP");
         boolean wanted = config.components() == null || config.components().contains("waypoint");
         boolean built = JavaMainLauncher.known().stream()
-                .anyMatch(l -> l.component().equals("waypoint") && l.unavailable().isEmpty());
+                .anyMatch(
+                        l -> l.component().equals("waypoint") && l.unavailable().isEmpty());
         if (!wanted || !built || api.tokens().isEmpty()) {
             return io.ambient4j.conformance.kubelet.ProxyRunner.NONE;
         }
-        return new io.ambient4j.conformance.launch.WaypointPods(client, api.tokens().get(), supervisor, state, cp);
+        return new io.ambient4j.conformance.launch.WaypointPods(
+                client, api.tokens().get(), supervisor, state, cp);
     }
 
     /** Token, pod object and root cert for each node's ztunnel; empty when done, else why not. */
