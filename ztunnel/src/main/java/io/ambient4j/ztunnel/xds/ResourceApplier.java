@@ -19,23 +19,15 @@ import java.util.Map;
  * the removals are applied as one batch, and the bad ones are returned by name for the NACK. Kept apart from the
  * stream so a push can be tested without a connection.
  */
-final class ResourceApplier {
+final class ResourceApplier implements ResponseApplier {
     private final StateUpdater updater;
 
     ResourceApplier(StateUpdater updater) {
         this.updater = updater;
     }
 
-    /**
-     * Outcome of one response.
-     *
-     * @param accepted name → version of the resources applied
-     * @param removed names removed
-     * @param rejected resources not applied
-     */
-    record Result(Map<String, String> accepted, List<String> removed, List<RejectedResource> rejected) {}
-
-    Result apply(DeltaDiscoveryResponse response) {
+    @Override
+    public AppliedResponse apply(DeltaDiscoveryResponse response) {
         String type = response.getTypeUrl();
         List<RejectedResource> rejected = new ArrayList<>();
         Map<String, String> accepted = new java.util.LinkedHashMap<>();
@@ -65,7 +57,7 @@ final class ResourceApplier {
                 ? StateDelta.ofPolicies(policies, removed)
                 : StateDelta.ofAddresses(addresses, type.equals(TypeUrls.ADDRESS) ? removed : List.of());
         updater.apply(delta);
-        return new Result(accepted, removed, rejected);
+        return new AppliedResponse(accepted, removed, rejected);
     }
 
     private static <T extends com.google.protobuf.Message> T unpack(String name, Any any, Class<T> type) {

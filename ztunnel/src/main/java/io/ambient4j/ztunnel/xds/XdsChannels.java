@@ -50,7 +50,12 @@ public final class XdsChannels {
                 cfg.caHeaders());
     }
 
-    private static ManagedChannel build(
+    /**
+     * A gRPC channel to istiod at {@code uri} ({@code https://host:port}, or {@code http://} for plaintext in tests):
+     * TLS verified with {@code rootCa} (a file, inline PEM, or {@code SYSTEM}), the authority overridden when
+     * {@code altHostname} is set, and every call carrying the token (re-read per call), cluster id and extra headers.
+     */
+    public static ManagedChannel build(
             URI uri,
             String rootCa,
             java.util.Optional<String> altHostname,

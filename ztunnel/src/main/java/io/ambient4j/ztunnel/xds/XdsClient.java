@@ -40,11 +40,12 @@ public final class XdsClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(XdsClient.class.getName());
     static final Duration INITIAL_BACKOFF = Duration.ofMillis(10);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
-    private static final List<String> TYPES = List.of(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+    private static final List<String> ZTUNNEL_TYPES = List.of(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
 
     private final AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub;
     private final Node node;
-    private final ResourceApplier applier;
+    private final List<String> types;
+    private final ResponseApplier applier;
     private final boolean onDemand;
     /** On-demand names awaiting a response, each with the latch its callers wait on. */
     private final Map<String, java.util.concurrent.CountDownLatch> pending =
@@ -56,7 +57,7 @@ public final class XdsClient implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Set<String> awaitingFirst = new HashSet<>(TYPES);
+    private final Set<String> awaitingFirst;
     private boolean synced;
     private boolean closed;
     private int connections;
@@ -81,11 +82,31 @@ public final class XdsClient implements AutoCloseable {
 
     /** With {@code onDemand}, Address resources are only fetched by name through {@link #fetchOnDemand}. */
     public XdsClient(Channel channel, Node node, StateUpdater updater, boolean onDemand) {
+        this(channel, node, ZTUNNEL_TYPES, new ResourceApplier(updater), onDemand);
+    }
+
+    /**
+     * A client for other components (the waypoint): wildcard subscriptions to {@code types}, in that order, each
+     * response handed to {@code applier}; synced once every type answered once.
+     */
+    public XdsClient(Channel channel, Node node, List<String> types, ResponseApplier applier) {
+        this(channel, node, types, applier, false);
+    }
+
+    private XdsClient(Channel channel, Node node, List<String> types, ResponseApplier applier, boolean onDemand) {
         this.onDemand = onDemand;
         this.stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
         this.node = node;
-        this.applier = new ResourceApplier(updater);
-        TYPES.forEach(t -> versions.put(t, new java.util.concurrent.ConcurrentHashMap<>()));
+        this.types = List.copyOf(types);
+        this.awaitingFirst = new HashSet<>(this.types);
+        this.applier = applier;
+        this.types.forEach(t -> versions.put(t, new java.util.concurrent.ConcurrentHashMap<>()));
+    }
+
+    /** Takes ownership of {@code channel}: {@link #close()} shuts it down. */
+    public XdsClient owning(io.grpc.ManagedChannel channel) {
+        this.ownedChannel = channel;
+        return this;
     }
 
     /** Starts the stream on a virtual thread. */
@@ -228,7 +249,7 @@ public final class XdsClient implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (String type : TYPES) {
+        for (String type : types) {
             // Wildcard: an empty subscribe list. On reconnect, every name → version we hold.
             DeltaDiscoveryRequest.Builder init = DeltaDiscoveryRequest.newBuilder()
                     .setNode(node)
@@ -270,7 +291,7 @@ public final class XdsClient implements AutoCloseable {
 
     /** Applies one response and builds its ACK or NACK. */
     DeltaDiscoveryRequest handle(DeltaDiscoveryResponse r) {
-        ResourceApplier.Result result = applier.apply(r);
+        AppliedResponse result = applier.apply(r);
         Map<String, String> held =
                 versions.computeIfAbsent(r.getTypeUrl(), t -> new java.util.concurrent.ConcurrentHashMap<>());
         result.removed().forEach(held::remove);
