@@ -53,7 +53,8 @@ public final class ServiceTranslator {
         for (ServicePort p : spec.getPorts() == null ? List.<ServicePort>of() : spec.getPorts()) {
             int port = p.getPort() == null ? 0 : p.getPort();
             var tp = p.getTargetPort();
-            int target = tp != null && tp.getIntVal() != null ? tp.getIntVal() : 0;
+            // Kubernetes: an unset targetPort is the port (the API server defaults it; a mock API may not have)
+            int target = tp == null ? port : tp.getIntVal() != null ? tp.getIntVal() : 0;
             String targetName = tp != null && tp.getStrVal() != null ? tp.getStrVal() : "";
             portNames.put(port, new ServiceInfo.PortName(p.getName() == null ? "" : p.getName(), targetName));
             b.addPorts(Port.newBuilder()

@@ -71,6 +71,20 @@ class ServiceTranslationTest {
     }
 
     @Test
+    void C043_anUnsetTargetPortIsThePortAsKubernetesDefaultsIt() {
+        // A waypoint Service (15008, 15021) is rendered without targetPorts; ztunnel needs a resolved target.
+        var svc = new ServiceBuilder(service("ns", "waypoint", "10.96.0.11", Map.of()))
+                .editSpec()
+                .addNewPort()
+                .withName("mesh")
+                .withPort(15008)
+                .endPort()
+                .endSpec()
+                .build();
+        assertThat(translate(svc).orElseThrow().getPorts(0).getTargetPort()).isEqualTo(15008);
+    }
+
+    @Test
     void C043_targetPortsNumericCopiedNamedZero() {
         Service s = translate(service("ns", "s", "1.2.3.4", Map.of(), "a", 80, 8080, "b", 81, "named"))
                 .orElseThrow();
