@@ -231,6 +231,58 @@ class WaypointL7XdsTest {
         }
     }
 
+    @Test
+    void C100_aWaypointThatConnectsBeforeIstiodKnowsItsPodCatchesUpOnceItDoes() throws Exception {
+        waypoint("waypoint", "reviews", "10.96.7.7");
+        apply("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: gateway-l7, namespace: demo}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: waypoint}]
+                  action: DENY
+                  rules: [{to: [{operation: {paths: [/admin]}}]}]
+                """);
+        await().atMost(Duration.ofSeconds(30)).until(() -> debugDump().contains("\"l7PolicyResources\":1"));
+        try (AdsClientAccess ads = new AdsClientAccess(waypointChannel, NODE, "demo")) {
+            ads.wildcard(TypeUrls.L7_POLICY);
+            DeltaDiscoveryResponse first = ads.next(TypeUrls.L7_POLICY);
+            assertThat(first.getResourcesList())
+                    .as("no pod known: not yet this waypoint's")
+                    .isEmpty();
+            ads.ack(first);
+            client.pods()
+                    .inNamespace("demo")
+                    .resource(Pods.runningReady(
+                                    "demo",
+                                    POD,
+                                    "10.244.0.50",
+                                    Map.of("gateway.networking.k8s.io/gateway-name", "waypoint"))
+                            .build())
+                    .create();
+            DeltaDiscoveryResponse caughtUp = ads.next(TypeUrls.L7_POLICY);
+            assertThat(caughtUp.getResourcesList())
+                    .extracting(Resource::getName)
+                    .containsExactly("demo/gateway-l7");
+            L7Policy p = caughtUp.getResources(0).getResource().unpack(L7Policy.class);
+            assertThat(p.getServicesList())
+                    .as("a Gateway target: every service of the waypoint")
+                    .isEmpty();
+        }
+    }
+
+    /** istiod's ambient debug dump (counts, errors, resources). */
+    private String debugDump() throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                            + istiod.port(IstiodServer.HTTP_DEBUG) + "/debug/ambient"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private void editSpec(
             ResourceDefinitionContext ctx, String name, java.util.function.Consumer<Map<String, Object>> change) {

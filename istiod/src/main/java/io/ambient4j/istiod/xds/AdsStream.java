@@ -218,8 +218,12 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
                     }
                     return;
                 }
+                boolean knewWaypoint = waypointKey != null;
                 for (DeltaRequest r : b.requests()) {
                     handle(state, r);
+                }
+                if (!knewWaypoint && waypointKey() != null) {
+                    catchUp(state);
                 }
                 for (var e : b.changes().entrySet()) {
                     state.onChanges(e.getKey(), visibleChanges(e.getKey(), e.getValue()))
@@ -314,6 +318,21 @@ final class AdsStream implements StreamObserver<DeltaDiscoveryRequest> {
             }
         }
         return waypointKey;
+    }
+
+    /**
+     * The waypoint subscribed before istiod knew its pod (it saw no L7 resource then): now that it is known, send
+     * what concerns it, as a change of every current resource.
+     */
+    private void catchUp(DeltaStreamState state) {
+        for (String type : XdsHub.WAYPOINT_TYPES) {
+            if (!state.subscribedTypes().contains(type)) {
+                continue;
+            }
+            Map<String, Optional<XdsResource>> all = new LinkedHashMap<>();
+            visibleSnapshot(type).forEach((name, r) -> all.put(name, Optional.of(r)));
+            state.onChanges(type, all).ifPresent(this::send);
+        }
     }
 
     private Map<String, XdsResource> visibleSnapshot(String typeUrl) {
