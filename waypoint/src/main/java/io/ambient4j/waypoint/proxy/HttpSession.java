@@ -15,6 +15,7 @@ import io.ambient4j.waypoint.policy.Authorizer;
 import io.ambient4j.waypoint.policy.Decision;
 import io.ambient4j.waypoint.policy.RequestAttributes;
 import io.ambient4j.waypoint.route.HttpRoute;
+import io.ambient4j.waypoint.route.Retries;
 import io.ambient4j.waypoint.route.RouteDecision;
 import io.ambient4j.waypoint.route.RouteRequest;
 import io.ambient4j.waypoint.route.Router;
@@ -178,7 +179,7 @@ final class HttpSession {
             headers.set("content-length", Integer.toString(body.length));
         }
         headers.set("connection", "close");
-        int attempts = 1 + f.retry().map(HttpRoute.Retry::attempts).orElse(0);
+        int attempts = Retries.tries(f.retry());
         long requestDeadline =
                 f.requestTimeoutMs() > 0 ? start + TimeUnit.MILLISECONDS.toNanos(f.requestTimeoutMs()) : 0;
         UpstreamException last = null;
@@ -206,7 +207,10 @@ final class HttpSession {
             } catch (UpstreamException e) {
                 last = e;
                 LOG.log(Level.DEBUG, "attempt {0}/{1} to {2} failed: {3}", attempt, attempts, upstream, e.getMessage());
-                continue; // connect-failure is always retryable
+                if (Retries.again(f.retry(), attempt, new Retries.Outcome.ConnectFailed())) {
+                    continue;
+                }
+                break;
             }
             AtomicBoolean timedOut = new AtomicBoolean();
             ScheduledFuture<?> timer = armTimer(conn, timedOut, requestDeadline, f.backendTimeoutMs());
@@ -226,12 +230,9 @@ final class HttpSession {
                     last = timedOut.get()
                             ? new UpstreamException(UpstreamException.Reason.TIMEOUT, "upstream request timeout", e)
                             : new UpstreamException(UpstreamException.Reason.RESET, e.toString(), e);
-                    if (timedOut.get()) {
-                        break;
-                    }
-                    continue;
+                    break;
                 }
-                if (attempt < attempts && f.retry().get().codes().contains(resp.status())) {
+                if (Retries.again(f.retry(), attempt, new Retries.Outcome.Status(resp.status()))) {
                     LOG.log(Level.DEBUG, "retrying {0} after status {1}", f.path(), resp.status());
                     continue;
                 }

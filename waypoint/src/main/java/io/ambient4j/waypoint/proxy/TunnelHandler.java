@@ -67,6 +67,31 @@ final class TunnelHandler {
                 case OPAQUE -> relayL4(stream, in, dest, client, peer);
             }
         } finally {
+            closeGracefully(stream);
+        }
+    }
+
+    /** How long a tunnel we finished may take to finish its side before it is reset. */
+    static final java.time.Duration LINGER = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Ends our direction (END_STREAM) so the client reads the last response in full, then discards what the client
+     * still sends until it ends its side, resetting the stream if it has not done so within {@link #LINGER}. A reset
+     * right away could overtake the response (a lingering close, as HTTP servers do on TCP).
+     */
+    private void closeGracefully(HboneStream stream) {
+        java.util.concurrent.ScheduledFuture<?> reset =
+                ctx.timers().schedule(stream::reset, LINGER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            stream.output().close();
+            byte[] sink = new byte[4096];
+            while (stream.input().read(sink) >= 0) {
+                // discard
+            }
+        } catch (IOException e) {
+            // reset by the peer or by the linger timer: nothing left to deliver
+        } finally {
+            reset.cancel(false);
             stream.close();
         }
     }
