@@ -143,7 +143,7 @@ class WaypointDirectTest {
         env.put("WAYPOINT_UPSTREAM_HBONE_PORT", Integer.toString(backend.hbonePort()));
         env.put("WAYPOINT_STATS_PORT", "0");
         env.put("WAYPOINT_READINESS_PORT", "0");
-        env.put("TERMINATION_DRAIN_DURATION", "1s");
+        env.put("TERMINATION_DRAIN_DURATION", "5s");
         waypoint = Waypoint.start(WaypointConfig.fromEnv(env));
         await().atMost(Duration.ofSeconds(20)).until(() -> readiness() == 200);
         client = connect(pki.issue(CLIENT_ID));
@@ -295,6 +295,29 @@ class WaypointDirectTest {
         assertThat(exchange(good, new HttpInput(good.input()), get("/ok")).status())
                 .isEqualTo(200);
         good.close();
+    }
+
+    @Test
+    void sigtermDrainFinishesTheRequestInFlightAndRefusesNewConnections() throws Exception {
+        HboneStream s = client.open(VIP + ":80", HboneHeaders.empty());
+        HttpInput in = new HttpInput(s.input());
+        s.output().write(get("/slow-in-flight").getBytes(StandardCharsets.ISO_8859_1));
+        s.output().flush();
+        assertThat(backend.connects.poll(10, TimeUnit.SECONDS)).isNotNull(); // the request reached the pod
+        Thread drain = Thread.ofVirtual().start(waypoint::shutdown);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Socket probe = new Socket(WAYPOINT_IP, waypoint.hbonePort())) {
+                return false;
+            } catch (IOException refused) {
+                return true;
+            }
+        });
+        backend.release();
+        ResponseHead h = Http1.readResponseHead(in);
+        assertThat(h.status()).isEqualTo(200);
+        s.close();
+        client.close();
+        assertThat(drain.join(Duration.ofSeconds(15))).isTrue();
     }
 
     @Test

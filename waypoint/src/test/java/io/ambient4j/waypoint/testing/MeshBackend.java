@@ -37,7 +37,7 @@ import javax.net.ssl.SSLSocket;
  * peer identity and {@code :authority} of every CONNECT (what the destination ztunnel would see), and relays the
  * stream to the app port it names.
  *
- * <p>The HTTP app echoes method, path and request headers in its body; {@code /slow} waits for {@link #release()};
+ * <p>The HTTP app echoes method, path and request headers in its body; {@code /slow*} waits for {@link #release()};
  * {@code /flaky} answers 503 to every other request.
  */
 public final class MeshBackend implements AutoCloseable {
@@ -82,7 +82,7 @@ public final class MeshBackend implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
-        if (path.equals("/slow")) {
+        if (path.startsWith("/slow")) {
             try {
                 slow.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
