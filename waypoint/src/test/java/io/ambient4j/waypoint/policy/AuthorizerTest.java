@@ -123,6 +123,29 @@ class AuthorizerTest {
     }
 
     @Test
+    void remoteIpBlocksUseThePeerNotAClientSuppliedForwardedFor() {
+        L7Policy p = L7ProtoConversion.policy(
+                "app/remote",
+                policy("app", "remote", io.ambient4j.api.waypoint.L7Policy.Action.ALLOW)
+                        .addRules(io.ambient4j.api.waypoint.L7Rule.newBuilder()
+                                .addFrom(io.ambient4j.api.waypoint.L7Source.newBuilder()
+                                        .addRemoteIpBlocks("192.168.0.0/16")))
+                        .build());
+        Map<String, List<String>> spoofed = Map.of("x-forwarded-for", List.of("192.168.1.1"));
+        assertThat(Authorizer.decide(List.of(p), req("GET", "/", spoofed)).allowed())
+                .isFalse();
+        L7Policy peer = L7ProtoConversion.policy(
+                "app/peer",
+                policy("app", "peer", io.ambient4j.api.waypoint.L7Policy.Action.ALLOW)
+                        .addRules(io.ambient4j.api.waypoint.L7Rule.newBuilder()
+                                .addFrom(io.ambient4j.api.waypoint.L7Source.newBuilder()
+                                        .addRemoteIpBlocks("10.0.0.1")))
+                        .build());
+        assertThat(Authorizer.decide(List.of(peer), req("GET", "/", spoofed)).allowed())
+                .isTrue();
+    }
+
+    @Test
     void namespacesIpBlocksAndNotValues() {
         L7Policy p = L7ProtoConversion.policy(
                 "app/ns",

@@ -181,6 +181,51 @@ class RouterTest {
                 });
     }
 
+    /** Gateway API RequestRedirect parts (scheme, hostname, port, path) over the request URL. */
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} -> {5}")
+    @CsvSource({
+        "302, '', '', 0, '', http://sidecar.app.svc.cluster.local/old/a?q=1",
+        "301, https, '', 0, '', https://sidecar.app.svc.cluster.local/old/a?q=1",
+        "301, https, '', 8443, '', https://sidecar.app.svc.cluster.local:8443/old/a?q=1",
+        "302, '', example.com, 0, '', http://example.com/old/a?q=1",
+        "302, '', '', 8080, '', http://sidecar.app.svc.cluster.local:8080/old/a?q=1",
+        "302, '', '', 0, /new, http://sidecar.app.svc.cluster.local/new/a?q=1",
+    })
+    void C113_redirectParts(int status, String scheme, String host, int port, String prefixPath, String expected) {
+        HttpRoute r = convert(route("app", "parts", svc("app", "sidecar"), 0)
+                .addRules(rule().addMatches(prefix("/old"))
+                        .setDirectResponse(DirectResponse.newBuilder()
+                                .setStatus(status)
+                                .setRedirectScheme(scheme)
+                                .setRedirectHostname(host)
+                                .setRedirectPort(port)
+                                .setRedirectPath(prefixPath)
+                                .setRedirectReplacePrefixMatch(!prefixPath.isEmpty()))));
+        RouteDecision d = Router.route(
+                List.of(r),
+                new RouteRequest(SIDECAR, 80, "GET", "/old/a", "q=1", Map.of()),
+                "sidecar.app.svc.cluster.local:80",
+                MESH::contains,
+                bound -> 0);
+        assertThat(d).isInstanceOfSatisfying(RouteDecision.Respond.class, x -> {
+            assertThat(x.status()).isEqualTo(status);
+            assertThat(x.location()).contains(expected);
+        });
+    }
+
+    @Test
+    void C113_redirectKeepsANonDefaultServicePort() {
+        HttpRoute r = convert(route("app", "p", svc("app", "sidecar"), 0)
+                .addRules(rule().setDirectResponse(DirectResponse.newBuilder().setStatus(301))));
+        RouteDecision d = Router.route(
+                List.of(r),
+                new RouteRequest(SIDECAR, 8080, "GET", "/x", "", Map.of()),
+                "sidecar:8080",
+                MESH::contains,
+                bound -> 0);
+        assertThat(((RouteDecision.Respond) d).location()).contains("http://sidecar:8080/x");
+    }
+
     @ParameterizedTest(name = "{0} with prefix {1} -> {2} replace {3}: {4}")
     @CsvSource({
         "/old/a/b, /old, /new, true, /new/a/b",
