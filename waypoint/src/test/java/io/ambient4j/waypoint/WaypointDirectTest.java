@@ -321,6 +321,59 @@ class WaypointDirectTest {
     }
 
     @Test
+    void C098_workloadAddressedTunnelGoesToThatPod() throws Exception {
+        // A workload waypoint receives :authority <podIP>:<port>; no service routing, L7 policy still applies.
+        HboneStream s = client.open(BACKEND_IP.getHostAddress() + ":" + backend.httpPort(), HboneHeaders.empty());
+        HttpInput in = new HttpInput(s.input());
+        Reply ok = exchange(s, in, get("/direct"));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).startsWith("GET /direct\n").doesNotContain("greeting:");
+        assertThat(exchange(s, in, get("/denied")).status()).isEqualTo(403);
+        s.close();
+        MeshBackend.Connect c = backend.connects.poll(10, TimeUnit.SECONDS);
+        assertThat(c.authority()).isEqualTo(BACKEND_IP.getHostAddress() + ":" + backend.httpPort());
+    }
+
+    @Test
+    void manyKeepAliveRequestsOnOneTunnelAndParallelTunnels() throws Exception {
+        int perTunnel = 300;
+        int tunnels = 4;
+        long t0 = System.nanoTime();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < tunnels; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    HboneStream s = client.open(VIP + ":80", HboneHeaders.empty());
+                    HttpInput in = new HttpInput(s.input());
+                    for (int i = 0; i < perTunnel; i++) {
+                        if (exchange(s, in, get("/n/" + i)).status() == 200) {
+                            ok.incrementAndGet();
+                        }
+                    }
+                    s.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            assertThat(t.join(Duration.ofSeconds(60))).isTrue();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(ok.get()).isEqualTo(perTunnel * tunnels);
+        assertThat(waypoint.metrics().requestCount(Map.of("response_code", "200")))
+                .isEqualTo(perTunnel * tunnels);
+        System.getLogger(getClass().getName())
+                .log(
+                        System.Logger.Level.INFO,
+                        "{0} requests over {1} tunnels in {2} ms",
+                        perTunnel * tunnels,
+                        tunnels,
+                        took.toMillis());
+    }
+
+    @Test
     void unknownDestinationIsRefusedBeforeTheTunnelOpens() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.open("240.240.9.9:80", HboneHeaders.empty()))
                 .isInstanceOfSatisfying(

@@ -140,7 +140,16 @@ final class HttpSession {
                         ctx.random());
             case Destination.ToWorkload w ->
                 new RouteDecision.Forward(
-                        "default", service, w.port(), req.target(), host, List.of(), List.of(), 0, 0, Optional.empty());
+                        "default",
+                        service,
+                        w.port(),
+                        req.query().isEmpty() ? req.path() : req.path() + "?" + req.query(),
+                        host,
+                        List.of(),
+                        List.of(),
+                        0,
+                        0,
+                        Optional.empty());
         };
         return switch (rd) {
             case RouteDecision.Respond r -> {
@@ -213,7 +222,7 @@ final class HttpSession {
                 break;
             }
             AtomicBoolean timedOut = new AtomicBoolean();
-            ScheduledFuture<?> timer = armTimer(conn, timedOut, requestDeadline, f.backendTimeoutMs());
+            Runnable disarm = armTimer(conn, timedOut, requestDeadline, f.backendTimeoutMs());
             try {
                 ResponseHead resp;
                 HttpInput upIn = new HttpInput(conn.input());
@@ -238,7 +247,7 @@ final class HttpSession {
                 }
                 return relayResponse(withDst, req, resp, upIn, f, keepAlive, start, upstream, timedOut);
             } finally {
-                timer.cancel(false);
+                disarm.run();
                 conn.close();
             }
         }
@@ -345,22 +354,22 @@ final class HttpSession {
         return svc.flatMap(s -> Endpoints.pick(snap.mesh(), s, f.port(), ctx.random()));
     }
 
-    /** Closes the upstream when the earlier of the request deadline and the per-try timeout passes. */
-    private ScheduledFuture<?> armTimer(
+    /**
+     * Closes the upstream when the earlier of the request deadline and the per-try timeout passes; returns what
+     * disarms it. Without either timeout nothing is scheduled.
+     */
+    private Runnable armTimer(
             UpstreamConnection conn, AtomicBoolean timedOut, long requestDeadline, long backendTimeoutMs) {
         long now = System.nanoTime();
-        long at = 0;
-        if (requestDeadline > 0) {
-            at = requestDeadline;
-        }
+        long at = requestDeadline;
         if (backendTimeoutMs > 0) {
             long perTry = now + TimeUnit.MILLISECONDS.toNanos(backendTimeoutMs);
             at = at == 0 ? perTry : Math.min(at, perTry);
         }
         if (at == 0) {
-            return ctx.timers().schedule(() -> {}, 0, TimeUnit.NANOSECONDS);
+            return () -> {};
         }
-        return ctx.timers()
+        ScheduledFuture<?> f = ctx.timers()
                 .schedule(
                         () -> {
                             timedOut.set(true);
@@ -368,6 +377,7 @@ final class HttpSession {
                         },
                         Math.max(0, at - now),
                         TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
     }
 
     private static void backoff(HttpRoute.Retry retry) throws IOException {
