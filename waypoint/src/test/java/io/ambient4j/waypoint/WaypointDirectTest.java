@@ -101,11 +101,13 @@ class WaypointDirectTest {
                         80,
                         http,
                         9000,
-                        echo))
+                        echo,
+                        9100,
+                        backend.greeterPort()))
                 .build());
-        addr(Address.newBuilder()
-                .setService(Protos.service("app", "sidecar", VIP, 80, http, 9000, echo))
-                .build());
+        var sidecar = Protos.service("app", "sidecar", VIP, 80, http, 9000, echo, 9100, backend.greeterPort());
+        sidecar.getPortsBuilder(2).setAppProtocol(io.ambient4j.api.workload.AppProtocol.TCP);
+        addr(Address.newBuilder().setService(sidecar).build());
         xds.put(
                 WaypointTypeUrls.L7_POLICY,
                 "app/deny-denied",
@@ -281,6 +283,17 @@ class WaypointDirectTest {
         assertThat(http(waypoint.statsPort(), "/stats/prometheus"))
                 .containsPattern(
                         "istio_tcp_received_bytes_total\\{[^}]*request_protocol=\"tcp\"[^}]*\\} " + payload.length);
+    }
+
+    @Test
+    void serverFirstProtocolOnADeclaredTcpPortIsRelayedWithoutWaitingForTheClient() throws Exception {
+        HboneStream s = client.open(VIP + ":9100", HboneHeaders.empty());
+        byte[] greeting = "220 server speaks first\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(s.input().readNBytes(greeting.length)).isEqualTo(greeting);
+        s.output().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.output().flush();
+        assertThat(s.input().readNBytes(6)).isEqualTo("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.close();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.ambient4j.common.relay.Relay;
 import io.ambient4j.waypoint.http.HttpInput;
 import io.ambient4j.waypoint.metrics.AccessLog;
 import io.ambient4j.waypoint.metrics.Peer;
+import io.ambient4j.waypoint.state.PortProtocol;
 import io.ambient4j.ztunnel.state.NetworkAddress;
 import io.ambient4j.ztunnel.state.ProxyState;
 import io.ambient4j.ztunnel.state.Service;
@@ -58,8 +59,16 @@ final class TunnelHandler {
     private void serve(HboneStream stream, Destination dest, InetSocketAddress client, SpiffeId peer)
             throws IOException {
         HttpInput in = new HttpInput(stream.input());
+        PortProtocol declared = dest instanceof Destination.ToService s
+                ? ctx.state().snapshot().protocol(s.service().resourceName(), s.port())
+                : PortProtocol.UNDECLARED;
         try {
-            switch (Sniffer.detect(in)) {
+            Sniffer.Protocol detected = switch (declared) {
+                // Declared opaque: relay without waiting for client bytes (server-first protocols).
+                case OPAQUE -> Sniffer.Protocol.OPAQUE;
+                case HTTP1, UNDECLARED -> Sniffer.detect(in);
+            };
+            switch (detected) {
                 case EMPTY -> {}
                 case HTTP1 ->
                     new HttpSession(ctx, dest, client, peer, in, new BufferedOutputStream(stream.output(), 16 * 1024))

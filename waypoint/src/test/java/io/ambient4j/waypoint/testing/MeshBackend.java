@@ -48,6 +48,7 @@ public final class MeshBackend implements AutoCloseable {
     public final AtomicInteger flakyCalls = new AtomicInteger();
     private final HttpServer http;
     private final ServerSocket echo;
+    private final ServerSocket greeter;
     private final ServerSocket hbone;
     private final CountDownLatch slow = new CountDownLatch(1);
     private final java.util.Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -59,6 +60,12 @@ public final class MeshBackend implements AutoCloseable {
         http.start();
         echo = new ServerSocket(0, 16, ip);
         Thread.ofVirtual().start(() -> acceptLoop(echo, this::echoConn));
+        greeter = new ServerSocket(0, 16, ip);
+        Thread.ofVirtual()
+                .start(() -> acceptLoop(greeter, sock -> {
+                    sock.getOutputStream().write("220 server speaks first\r\n".getBytes(StandardCharsets.US_ASCII));
+                    echoConn(sock);
+                }));
         hbone = new ServerSocket(0, 16, ip);
         Thread.ofVirtual().start(() -> acceptLoop(hbone, s -> inbound(s, cert, roots)));
     }
@@ -69,6 +76,11 @@ public final class MeshBackend implements AutoCloseable {
 
     public int echoPort() {
         return echo.getLocalPort();
+    }
+
+    /** A server-first protocol: greets on accept, then echoes. */
+    public int greeterPort() {
+        return greeter.getLocalPort();
     }
 
     public int hbonePort() {
@@ -186,6 +198,7 @@ public final class MeshBackend implements AutoCloseable {
         release();
         http.stop(0);
         echo.close();
+        greeter.close();
         hbone.close();
         for (Socket s : List.copyOf(open)) {
             s.close();
