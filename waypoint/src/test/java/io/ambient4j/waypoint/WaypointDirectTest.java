@@ -103,9 +103,12 @@ class WaypointDirectTest {
                         9000,
                         echo,
                         9100,
-                        backend.greeterPort()))
+                        backend.greeterPort(),
+                        8081,
+                        backend.upgradePort()))
                 .build());
-        var sidecar = Protos.service("app", "sidecar", VIP, 80, http, 9000, echo, 9100, backend.greeterPort());
+        var sidecar = Protos.service(
+                "app", "sidecar", VIP, 80, http, 9000, echo, 9100, backend.greeterPort(), 8081, backend.upgradePort());
         sidecar.getPortsBuilder(2).setAppProtocol(io.ambient4j.api.workload.AppProtocol.TCP);
         addr(Address.newBuilder().setService(sidecar).build());
         xds.put(
@@ -293,6 +296,28 @@ class WaypointDirectTest {
         s.output().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         s.output().flush();
         assertThat(s.input().readNBytes(6)).isEqualTo("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.close();
+    }
+
+    @Test
+    void upgradeSwitchesTheTunnelToRawBytes() throws Exception {
+        HboneStream s = client.open(VIP + ":8081", HboneHeaders.empty());
+        HttpInput in = new HttpInput(s.input());
+        s.output()
+                .write("GET /ws HTTP/1.1\r\nHost: sidecar\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+        s.output().flush();
+        ResponseHead h = Http1.readResponseHead(in);
+        assertThat(h.status()).isEqualTo(101);
+        assertThat(h.headers().first("upgrade")).contains("echo");
+        s.output().write("ping".getBytes(StandardCharsets.US_ASCII));
+        s.output().flush();
+        byte[] back = new byte[4];
+        int n = 0;
+        while (n < 4) {
+            n += in.read(back, n, 4 - n);
+        }
+        assertThat(new String(back, StandardCharsets.US_ASCII)).isEqualTo("ping");
         s.close();
     }
 

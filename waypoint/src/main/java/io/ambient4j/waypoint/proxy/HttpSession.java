@@ -171,6 +171,7 @@ final class HttpSession {
             long start)
             throws IOException {
         Optional<Service> svc = snap.mesh().service(f.service());
+        Optional<String> upgrade = upgrade(req.headers());
         HeaderList headers = req.headers().copy();
         HeaderRules.stripHopByHop(headers);
         headers.remove("expect");
@@ -187,7 +188,13 @@ final class HttpSession {
                 || !List.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE").contains(req.method())) {
             headers.set("content-length", Integer.toString(body.length));
         }
-        headers.set("connection", "close");
+        if (upgrade.isPresent()) {
+            // WebSocket and other upgrades: the hop-by-hop pair is passed on so the backend can switch protocols.
+            headers.set("connection", "upgrade");
+            headers.set("upgrade", upgrade.get());
+        } else {
+            headers.set("connection", "close");
+        }
         int attempts = Retries.tries(f.retry());
         long requestDeadline =
                 f.requestTimeoutMs() > 0 ? start + TimeUnit.MILLISECONDS.toNanos(f.requestTimeoutMs()) : 0;
@@ -244,6 +251,10 @@ final class HttpSession {
                 if (Retries.again(f.retry(), attempt, new Retries.Outcome.Status(resp.status()))) {
                     LOG.log(Level.DEBUG, "retrying {0} after status {1}", f.path(), resp.status());
                     continue;
+                }
+                if (upgrade.isPresent() && resp.status() == 101) {
+                    disarm.run();
+                    return switchProtocols(withDst, req, resp, upIn, conn, f, start, upstream);
                 }
                 return relayResponse(withDst, req, resp, upIn, f, keepAlive, start, upstream, timedOut);
             } finally {
@@ -344,6 +355,46 @@ final class HttpSession {
         out.flush();
         finish(peer, req.method(), req.path(), resp.status(), "-", f.route(), upstream, start, "");
         return keep;
+    }
+
+    /** The protocol a request asks to switch to ({@code Connection: upgrade} plus {@code Upgrade}). */
+    static Optional<String> upgrade(HeaderList h) {
+        return h.hasToken("connection", "upgrade") ? h.first("upgrade") : Optional.empty();
+    }
+
+    /**
+     * {@code 101 Switching Protocols}: passes the answer on, then relays raw bytes both ways (what either side had
+     * already buffered first) until both directions end. The tunnel carries nothing after this exchange.
+     */
+    private boolean switchProtocols(
+            Peer peer,
+            RequestHead req,
+            ResponseHead resp,
+            HttpInput upIn,
+            UpstreamConnection conn,
+            RouteDecision.Forward f,
+            long start,
+            String upstream)
+            throws IOException {
+        HeaderList h = resp.headers().copy();
+        Optional<String> protocol = h.first("upgrade");
+        HeaderRules.stripHopByHop(h);
+        HeaderRules.apply(h, f.responseHeaders());
+        h.set("connection", "upgrade");
+        protocol.ifPresent(p -> h.set("upgrade", p));
+        Http1.writeResponseHead(out, 101, resp.reason(), h);
+        out.flush();
+        finish(peer, req.method(), req.path(), 101, "-", f.route(), upstream, start, "");
+        io.ambient4j.common.relay.Relay.Side client =
+                io.ambient4j.common.relay.Relay.Side.of(in.asInputStream(), out, out::close, () -> {});
+        io.ambient4j.common.relay.Relay.Side backend = io.ambient4j.common.relay.Relay.Side.of(
+                upIn.asInputStream(), conn.output(), () -> conn.output().close(), conn::close);
+        try {
+            io.ambient4j.common.relay.Relay.relay(client, backend);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     private Optional<Endpoints.Target> pickTarget(

@@ -49,6 +49,7 @@ public final class MeshBackend implements AutoCloseable {
     private final HttpServer http;
     private final ServerSocket echo;
     private final ServerSocket greeter;
+    private final ServerSocket upgrader;
     private final ServerSocket hbone;
     private final CountDownLatch slow = new CountDownLatch(1);
     private final java.util.Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -66,6 +67,29 @@ public final class MeshBackend implements AutoCloseable {
                     sock.getOutputStream().write("220 server speaks first\r\n".getBytes(StandardCharsets.US_ASCII));
                     echoConn(sock);
                 }));
+        upgrader = new ServerSocket(0, 16, ip);
+        Thread.ofVirtual()
+                .start(() -> acceptLoop(upgrader, sock -> {
+                    // reads the request head byte by byte (nothing beyond it), switches protocols, then echoes
+                    InputStream in = sock.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    int c;
+                    while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
+                        head.append((char) c);
+                    }
+                    String h = head.toString().toLowerCase(java.util.Locale.ROOT);
+                    if (!h.contains("connection: upgrade") || !h.contains("upgrade: echo")) {
+                        sock.getOutputStream()
+                                .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                        return;
+                    }
+                    sock.getOutputStream()
+                            .write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                                            + "Upgrade: echo\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    echoConn(sock);
+                }));
         hbone = new ServerSocket(0, 16, ip);
         Thread.ofVirtual().start(() -> acceptLoop(hbone, s -> inbound(s, cert, roots)));
     }
@@ -81,6 +105,11 @@ public final class MeshBackend implements AutoCloseable {
     /** A server-first protocol: greets on accept, then echoes. */
     public int greeterPort() {
         return greeter.getLocalPort();
+    }
+
+    /** Answers an {@code Upgrade: echo} request with 101, then echoes. */
+    public int upgradePort() {
+        return upgrader.getLocalPort();
     }
 
     public int hbonePort() {
@@ -199,6 +228,7 @@ public final class MeshBackend implements AutoCloseable {
         http.stop(0);
         echo.close();
         greeter.close();
+        upgrader.close();
         hbone.close();
         for (Socket s : List.copyOf(open)) {
             s.close();
