@@ -322,6 +322,18 @@ class WaypointDirectTest {
     }
 
     @Test
+    void http10WithoutHostGetsTheServiceNameAndTheConnectionEnds() throws Exception {
+        HboneStream s = client.open(VIP + ":80", HboneHeaders.empty());
+        HttpInput in = new HttpInput(s.input());
+        Reply r = exchange(s, in, "GET /old-client HTTP/1.0\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("host: sidecar.app.svc.cluster.local\n");
+        assertThat(r.headers()).containsEntry("connection", "close");
+        assertThat(in.fill(1)).isZero();
+        s.close();
+    }
+
+    @Test
     void malformedRequestGets400AndTheNextTunnelStillWorks() throws Exception {
         HboneStream bad = client.open(VIP + ":80", HboneHeaders.empty());
         HttpInput badIn = new HttpInput(bad.input());

@@ -102,7 +102,11 @@ final class HttpSession {
     private boolean exchange(RequestHead req, byte[] body, long start) throws IOException {
         WaypointState.Snapshot snap = ctx.state().snapshot();
         NamespacedHostname service = serviceKey(destination);
-        String host = req.headers().first("host").orElse("");
+        // HTTP/1.0 may omit Host: the addressed service's name stands in, as the backend would expect.
+        String host = req.headers()
+                .first("host")
+                .filter(h -> !h.isEmpty())
+                .orElse(service.hostname().isEmpty() ? destinationIp().getHostAddress() : service.hostname());
         boolean keepAlive = req.keepAlive();
         Peer peer = basePeer(snap);
         RequestAttributes attrs = new RequestAttributes(
