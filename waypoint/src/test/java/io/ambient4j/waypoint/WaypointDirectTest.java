@@ -148,6 +148,7 @@ class WaypointDirectTest {
         env.put("WAYPOINT_UPSTREAM_HBONE_PORT", Integer.toString(backend.hbonePort()));
         env.put("WAYPOINT_STATS_PORT", "0");
         env.put("WAYPOINT_READINESS_PORT", "0");
+        env.put("WAYPOINT_ADMIN_PORT", "0");
         env.put("TERMINATION_DRAIN_DURATION", "5s");
         waypoint = Waypoint.start(WaypointConfig.fromEnv(env));
         await().atMost(Duration.ofSeconds(20)).until(() -> readiness() == 200);
@@ -250,6 +251,15 @@ class WaypointDirectTest {
                         + "response_code=\"200\"[^}]*\\} 2")
                 .containsPattern("istio_requests_total\\{[^}]*response_code=\"500\"[^}]*\\} 1")
                 .contains("istio_request_duration_milliseconds_bucket{");
+
+        String dump = http(waypoint.adminPort(), "/config_dump");
+        assertThat(dump)
+                .contains("\"identity\": \"spiffe://cluster.local/ns/app/sa/waypoint\"")
+                .contains("\"state\": \"Available\"")
+                .contains("{\"name\": \"app/deny-denied\", \"action\": \"DENY\"")
+                .contains("{\"name\": \"app/sidecar\", \"rules\": 4, \"parents\": "
+                        + "[\"app/sidecar.app.svc.cluster.local:80\"]}")
+                .contains("\"services\": [\"app/sidecar.app.svc.cluster.local\"]");
     }
 
     @Test

@@ -35,6 +35,7 @@ public record WaypointConfig(
         int upstreamHbonePort,
         int statsPort,
         int readinessPort,
+        int adminPort,
         Duration drainDeadline,
         Duration secretTtl,
         Map<String, String> proxyMetadata,
@@ -53,6 +54,7 @@ public record WaypointConfig(
     public static final int HBONE_PORT = 15008;
     public static final int STATS_PORT = 15020;
     public static final int READINESS_PORT = 15021;
+    public static final int ADMIN_PORT = 15000;
 
     /** The identity this waypoint's certificate carries. */
     public SpiffeId identity() {
@@ -143,6 +145,7 @@ public record WaypointConfig(
                 port(env, "WAYPOINT_UPSTREAM_HBONE_PORT", HBONE_PORT),
                 port(env, "WAYPOINT_STATS_PORT", STATS_PORT),
                 port(env, "WAYPOINT_READINESS_PORT", READINESS_PORT),
+                port(env, "WAYPOINT_ADMIN_PORT", ADMIN_PORT),
                 duration(env, "TERMINATION_DRAIN_DURATION", Duration.ofSeconds(5)),
                 duration(env, "SECRET_TTL", Duration.ofHours(24)),
                 metadata(env),
