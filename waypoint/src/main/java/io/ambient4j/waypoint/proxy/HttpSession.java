@@ -176,29 +176,8 @@ final class HttpSession {
             throws IOException {
         Optional<Service> svc = snap.mesh().service(f.service());
         Optional<String> upgrade = upgrade(req.headers());
-        HeaderList headers = req.headers().copy();
-        HeaderRules.stripHopByHop(headers);
-        headers.remove("expect");
-        HeaderRules.apply(headers, f.requestHeaders());
-        headers.set("host", f.host());
-        if (!headers.has("x-forwarded-proto")) {
-            headers.set("x-forwarded-proto", "http");
-        }
-        if (!headers.has("x-request-id")) {
-            headers.set("x-request-id", UUID.randomUUID().toString());
-        }
-        headers.remove("content-length");
-        if (body.length > 0
-                || !List.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE").contains(req.method())) {
-            headers.set("content-length", Integer.toString(body.length));
-        }
-        if (upgrade.isPresent()) {
-            // WebSocket and other upgrades: the hop-by-hop pair is passed on so the backend can switch protocols.
-            headers.set("connection", "upgrade");
-            headers.set("upgrade", upgrade.get());
-        } else {
-            headers.set("connection", "close");
-        }
+        HeaderList headers = HeaderRules.upstreamRequest(
+                req, f, body.length, upgrade, UUID.randomUUID().toString());
         int attempts = Retries.tries(f.retry());
         long requestDeadline =
                 f.requestTimeoutMs() > 0 ? start + TimeUnit.MILLISECONDS.toNanos(f.requestTimeoutMs()) : 0;
