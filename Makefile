@@ -72,14 +72,14 @@ istioctl:
 	$(MVN) -pl istioctl -am install -DskipTests
 	@echo "built: bin/istioctl (istioctl/target/istioctl.jar)"
 
-## Container images istiod, install-cni and ztunnel as tarballs (images/<image>/target/jib-image.tar), built by Jib
+## Container images istiod, install-cni, ztunnel and waypoint as tarballs (images/<image>/target/jib-image.tar), built by Jib
 ## without a Docker daemon from scratch + a jlink'd JRE. IMAGE_HUB/IMAGE_TAG name them <hub>/<image>:<tag>.
 ## Also opens every tarball and runs its Java in a chroot (needs root). Not in `make test`: jlink and the
 ## Jib runs take a couple of minutes on two cores and need root for the chroot check.
 IMAGE_HUB ?= localhost/ambient4j
 IMAGE_TAG ?= 0.1.0-SNAPSHOT
 images:
-	$(MVN) -Pimages -pl images/jre,images/istiod,images/install-cni,images/ztunnel,images/check -am install \
+	$(MVN) -Pimages -pl images/jre,images/istiod,images/install-cni,images/ztunnel,images/waypoint,images/check -am install \
 		-Dimage.hub=$(IMAGE_HUB) -Dimage.tag=$(IMAGE_TAG) -Dtest='ImageTarballTest' -Dsurefire.failIfNoSpecifiedTests=false
 
 ## Only the tarball check, on images already built.

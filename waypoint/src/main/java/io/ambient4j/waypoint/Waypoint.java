@@ -1,5 +1,6 @@
 package io.ambient4j.waypoint;
 
+import io.ambient4j.waypoint.admin.ConfigDump;
 import io.ambient4j.waypoint.admin.StatusServer;
 import io.ambient4j.waypoint.config.WaypointConfig;
 import io.ambient4j.waypoint.metrics.WaypointMetrics;
@@ -85,9 +86,15 @@ public final class Waypoint {
         status = StatusServer.start(
                 cfg.readinessPort(),
                 cfg.statsPort(),
+                cfg.adminPort(),
                 () -> certs.current(cfg.identity()).isPresent(),
                 xds::isSynced,
                 metrics,
+                () -> ConfigDump.render(
+                        state.snapshot(),
+                        cfg.identity().uri(),
+                        certs.current(cfg.identity()).map(c -> c.notAfter().toString()),
+                        xds.isSynced()),
                 ISTIO_VERSION);
         LOG.log(
                 Level.INFO,
@@ -114,6 +121,10 @@ public final class Waypoint {
 
     public int statsPort() {
         return status.statsPort();
+    }
+
+    public int adminPort() {
+        return status.adminPort();
     }
 
     public int readinessPort() {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 class ImageTarballTest {
     private static final Pattern IMAGE_NAME = Pattern.compile("<image\\.name>([^<]+)</image\\.name>");
     private static final Pattern MAIN_CLASS = Pattern.compile("<image\\.mainClass>([^<]+)</image\\.mainClass>");
-    private static final String ZTUNNEL_OPTIONS = "/etc/ambient4j/ztunnel-jvm.options";
+    /** Images whose JVM options come from a file in their module (image name = module name). */
+    private static final List<String> WITH_OPTIONS_FILE = List.of("ztunnel", "waypoint");
+
     private final ObjectMapper json = new ObjectMapper();
 
     record ImageModule(String name, String mainClass, Path tar) {}
@@ -54,7 +56,7 @@ class ImageTarballTest {
     @Test
     void everyImageTarballHasTheChartNameEntrypointAndARuntimeThatStarts() throws Exception {
         List<ImageModule> images = imageModules();
-        assertThat(images).extracting(ImageModule::name).contains("pilot", "install-cni", "ztunnel");
+        assertThat(images).extracting(ImageModule::name).contains("pilot", "install-cni", "ztunnel", "waypoint");
         for (ImageModule image : images) {
             checkImage(image);
         }
@@ -81,9 +83,10 @@ class ImageTarballTest {
             assertThat(entrypoint.getFirst()).isEqualTo("java");
             assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-cp", "@/app/jib-classpath-file");
             assertThat(entrypoint.getLast()).isEqualTo(image.mainClass());
-            if (image.name().equals("ztunnel")) {
-                // ztunnel's netns and socket code, and its JVM options file (shared with the bench and local mesh)
-                assertThat(entrypoint).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "@" + ZTUNNEL_OPTIONS);
+            if (WITH_OPTIONS_FILE.contains(image.name())) {
+                // the proxies' socket code, and their JVM options file (shared with the bench and local mesh)
+                assertThat(entrypoint)
+                        .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "@" + optionsFile(image.name()));
             }
             List<String> env = new ArrayList<>();
             config.get("Env").forEach(e -> env.add(e.asText()));
@@ -118,12 +121,13 @@ class ImageTarballTest {
             Files.createDirectories(rootfs.resolve("proc"));
             String version = javaInImage(work, rootfs, "-version");
             assertThat(version).as("java -version in %s", image.name()).contains("OpenJDK Runtime Environment");
-            if (image.name().equals("ztunnel")) {
+            if (WITH_OPTIONS_FILE.contains(image.name())) {
                 // the image's JVM accepts every option of the file, as the entrypoint passes it
-                assertThat(rootfs.resolve(ZTUNNEL_OPTIONS.substring(1)))
-                        .hasSameTextualContentAs(
-                                Path.of("..", "..", "ztunnel", "src", "main", "resources", "ztunnel-jvm.options"));
-                String withOptions = javaInImage(work, rootfs, "@" + ZTUNNEL_OPTIONS, "-version");
+                String options = optionsFile(image.name());
+                assertThat(rootfs.resolve(options.substring(1)))
+                        .hasSameTextualContentAs(Path.of(
+                                "..", "..", image.name(), "src", "main", "resources", image.name() + "-jvm.options"));
+                String withOptions = javaInImage(work, rootfs, "@" + options, "-version");
                 assertThat(withOptions).contains("OpenJDK Runtime Environment");
             }
         } finally {
@@ -133,6 +137,10 @@ class ImageTarballTest {
                 }
             }
         }
+    }
+
+    private static String optionsFile(String image) {
+        return "/etc/ambient4j/" + image + "-jvm.options";
     }
 
     /** The image's own java, run inside its unpacked files (chroot, private mount and pid namespaces). */

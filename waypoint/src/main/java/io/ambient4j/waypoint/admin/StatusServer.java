@@ -12,10 +12,12 @@ import java.util.function.BooleanSupplier;
 /**
  * The waypoint's two HTTP endpoints, on the ports the waypoint pod template probes and scrapes (ambient-spec §1.3):
  * {@code :15021/healthz/ready} answers 200 only once the certificate is loaded and xDS has synced, and
- * {@code :15020/stats/prometheus} serves the Istio metrics.
+ * {@code :15020/stats/prometheus} serves the Istio metrics; {@code 127.0.0.1:15000/config_dump} shows what the waypoint
+ * holds (localhost only, as Envoy's admin port).
  */
 public final class StatusServer implements AutoCloseable {
     static final String STATS = "stats";
+    static final String ADMIN = "admin";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     private final WebServer server;
@@ -31,9 +33,11 @@ public final class StatusServer implements AutoCloseable {
     public static StatusServer start(
             int readinessPort,
             int statsPort,
+            int adminPort,
             BooleanSupplier certificateReady,
             BooleanSupplier xdsSynced,
             WaypointMetrics metrics,
+            java.util.function.Supplier<String> configDump,
             String istioVersion)
             throws java.io.IOException {
         WebServer server = WebServer.builder()
@@ -62,12 +66,21 @@ public final class StatusServer implements AutoCloseable {
                             res.header(HeaderNames.CONTENT_TYPE, PROMETHEUS);
                             res.send(metrics.render() + build(istioVersion));
                         }))
+                .putSocket(
+                        ADMIN,
+                        sock -> sock.host("127.0.0.1").port(adminPort).connectionOptions(o -> o.tcpNoDelay(true)))
+                .routing(
+                        ADMIN,
+                        (HttpRouting.Builder r) -> r.get("/config_dump", (req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                            res.send(configDump.get());
+                        }))
                 .build()
                 .start();
         if (!server.isRunning()) {
             server.stop();
-            throw new java.io.IOException(
-                    "cannot listen on readiness :" + readinessPort + " and stats :" + statsPort + " (port in use?)");
+            throw new java.io.IOException("cannot listen on readiness :" + readinessPort + ", stats :" + statsPort
+                    + " and admin 127.0.0.1:" + adminPort + " (port in use?)");
         }
         return new StatusServer(server);
     }
@@ -83,6 +96,10 @@ public final class StatusServer implements AutoCloseable {
 
     public int statsPort() {
         return server.port(STATS);
+    }
+
+    public int adminPort() {
+        return server.port(ADMIN);
     }
 
     @Override

@@ -35,15 +35,26 @@ public record WaypointConfig(
         int upstreamHbonePort,
         int statsPort,
         int readinessPort,
+        int adminPort,
         Duration drainDeadline,
-        Duration secretTtl) {
+        Duration secretTtl,
+        Map<String, String> proxyMetadata,
+        Path podLabels) {
+
+    public WaypointConfig {
+        proxyMetadata = Map.copyOf(proxyMetadata);
+    }
 
     public static final String DEFAULT_DISCOVERY = "istiod.istio-system.svc:15012";
     public static final String DEFAULT_TOKEN = "/var/run/secrets/tokens/istio-token";
     public static final String DEFAULT_ROOT_CA = "/var/run/secrets/istio/root-cert.pem";
+    /** The downward-API file of the pod's labels (the Deployment's {@code istio-podinfo} volume). */
+    public static final String DEFAULT_POD_LABELS = "/etc/istio/pod/labels";
+
     public static final int HBONE_PORT = 15008;
     public static final int STATS_PORT = 15020;
     public static final int READINESS_PORT = 15021;
+    public static final int ADMIN_PORT = 15000;
 
     /** The identity this waypoint's certificate carries. */
     public SpiffeId identity() {
@@ -134,9 +145,23 @@ public record WaypointConfig(
                 port(env, "WAYPOINT_UPSTREAM_HBONE_PORT", HBONE_PORT),
                 port(env, "WAYPOINT_STATS_PORT", STATS_PORT),
                 port(env, "WAYPOINT_READINESS_PORT", READINESS_PORT),
+                port(env, "WAYPOINT_ADMIN_PORT", ADMIN_PORT),
                 duration(env, "TERMINATION_DRAIN_DURATION", Duration.ofSeconds(5)),
-                duration(env, "SECRET_TTL", Duration.ofHours(24)));
+                duration(env, "SECRET_TTL", Duration.ofHours(24)),
+                metadata(env),
+                Path.of(env.getOrDefault("WAYPOINT_POD_LABELS", DEFAULT_POD_LABELS)));
         return cfg;
+    }
+
+    /** {@code ISTIO_META_<KEY>} → {@code <KEY>}, as pilot-agent puts them into the node metadata. */
+    static Map<String, String> metadata(Map<String, String> env) {
+        Map<String, String> md = new java.util.TreeMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("ISTIO_META_") && k.length() > "ISTIO_META_".length()) {
+                md.put(k.substring("ISTIO_META_".length()), v);
+            }
+        });
+        return md;
     }
 
     private static String required(Map<String, String> env, String name) throws ConfigException {

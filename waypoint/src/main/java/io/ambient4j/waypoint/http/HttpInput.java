@@ -120,6 +120,23 @@ public final class HttpInput {
         return in.read(b, off, len);
     }
 
+    /** The rest of the bytes (buffered first, then the stream) as a stream, e.g. after a protocol upgrade. */
+    public InputStream asInputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = HttpInput.this.read(one, 0, 1);
+                return n <= 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return HttpInput.this.read(b, off, len);
+            }
+        };
+    }
+
     /** A line exceeded the limit. */
     public static final class LineTooLongException extends IOException {
         LineTooLongException(int limit) {

@@ -79,7 +79,10 @@ public final class Authorizer {
                         s.namespaces(),
                         s.notNamespaces(),
                         m -> namespace.map(m::matches).orElse(false))
-                && ips(s.ipBlocks(), s.notIpBlocks(), r)
+                && ips(s.ipBlocks(), s.notIpBlocks(), r.sourceIp())
+                // remoteIpBlocks: the original client; with no trusted proxy hops configured (Istio's default
+                // numTrustedProxies 0) that is the peer itself, so X-Forwarded-For from the client is not trusted.
+                && ips(s.remoteIpBlocks(), s.notRemoteIpBlocks(), r.sourceIp())
                 // No RequestAuthentication (JWT) support yet: there is never a request principal.
                 && field(s.requestPrincipals(), s.notRequestPrincipals(), m -> false);
     }
@@ -167,9 +170,9 @@ public final class Authorizer {
                 : host;
     }
 
-    private static boolean ips(List<IpNet> in, List<IpNet> out, RequestAttributes r) {
-        return (in.isEmpty() || in.stream().anyMatch(n -> n.contains(r.sourceIp())))
-                && out.stream().noneMatch(n -> n.contains(r.sourceIp()));
+    private static boolean ips(List<IpNet> in, List<IpNet> out, java.net.InetAddress ip) {
+        return (in.isEmpty() || in.stream().anyMatch(n -> n.contains(ip)))
+                && out.stream().noneMatch(n -> n.contains(ip));
     }
 
     private static boolean field(

@@ -60,8 +60,12 @@ public record L7Policy(
             List<IpNet> ipBlocks,
             List<IpNet> notIpBlocks,
             List<StringMatch> requestPrincipals,
-            List<StringMatch> notRequestPrincipals) {
+            List<StringMatch> notRequestPrincipals,
+            List<IpNet> remoteIpBlocks,
+            List<IpNet> notRemoteIpBlocks) {
         public Source {
+            remoteIpBlocks = List.copyOf(remoteIpBlocks);
+            notRemoteIpBlocks = List.copyOf(notRemoteIpBlocks);
             principals = List.copyOf(principals);
             notPrincipals = List.copyOf(notPrincipals);
             namespaces = List.copyOf(namespaces);

@@ -15,6 +15,7 @@ import io.ambient4j.waypoint.policy.Authorizer;
 import io.ambient4j.waypoint.policy.Decision;
 import io.ambient4j.waypoint.policy.RequestAttributes;
 import io.ambient4j.waypoint.route.HttpRoute;
+import io.ambient4j.waypoint.route.Retries;
 import io.ambient4j.waypoint.route.RouteDecision;
 import io.ambient4j.waypoint.route.RouteRequest;
 import io.ambient4j.waypoint.route.Router;
@@ -101,7 +102,11 @@ final class HttpSession {
     private boolean exchange(RequestHead req, byte[] body, long start) throws IOException {
         WaypointState.Snapshot snap = ctx.state().snapshot();
         NamespacedHostname service = serviceKey(destination);
-        String host = req.headers().first("host").orElse("");
+        // HTTP/1.0 may omit Host: the addressed service's name stands in, as the backend would expect.
+        String host = req.headers()
+                .first("host")
+                .filter(h -> !h.isEmpty())
+                .orElse(service.hostname().isEmpty() ? destinationIp().getHostAddress() : service.hostname());
         boolean keepAlive = req.keepAlive();
         Peer peer = basePeer(snap);
         RequestAttributes attrs = new RequestAttributes(
@@ -139,7 +144,16 @@ final class HttpSession {
                         ctx.random());
             case Destination.ToWorkload w ->
                 new RouteDecision.Forward(
-                        "default", service, w.port(), req.target(), host, List.of(), List.of(), 0, 0, Optional.empty());
+                        "default",
+                        service,
+                        w.port(),
+                        req.query().isEmpty() ? req.path() : req.path() + "?" + req.query(),
+                        host,
+                        List.of(),
+                        List.of(),
+                        0,
+                        0,
+                        Optional.empty());
         };
         return switch (rd) {
             case RouteDecision.Respond r -> {
@@ -161,24 +175,10 @@ final class HttpSession {
             long start)
             throws IOException {
         Optional<Service> svc = snap.mesh().service(f.service());
-        HeaderList headers = req.headers().copy();
-        HeaderRules.stripHopByHop(headers);
-        headers.remove("expect");
-        HeaderRules.apply(headers, f.requestHeaders());
-        headers.set("host", f.host());
-        if (!headers.has("x-forwarded-proto")) {
-            headers.set("x-forwarded-proto", "http");
-        }
-        if (!headers.has("x-request-id")) {
-            headers.set("x-request-id", UUID.randomUUID().toString());
-        }
-        headers.remove("content-length");
-        if (body.length > 0
-                || !List.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE").contains(req.method())) {
-            headers.set("content-length", Integer.toString(body.length));
-        }
-        headers.set("connection", "close");
-        int attempts = 1 + f.retry().map(HttpRoute.Retry::attempts).orElse(0);
+        Optional<String> upgrade = upgrade(req.headers());
+        HeaderList headers = HeaderRules.upstreamRequest(
+                req, f, body.length, upgrade, UUID.randomUUID().toString());
+        int attempts = Retries.tries(f.retry());
         long requestDeadline =
                 f.requestTimeoutMs() > 0 ? start + TimeUnit.MILLISECONDS.toNanos(f.requestTimeoutMs()) : 0;
         UpstreamException last = null;
@@ -206,10 +206,13 @@ final class HttpSession {
             } catch (UpstreamException e) {
                 last = e;
                 LOG.log(Level.DEBUG, "attempt {0}/{1} to {2} failed: {3}", attempt, attempts, upstream, e.getMessage());
-                continue; // connect-failure is always retryable
+                if (Retries.again(f.retry(), attempt, new Retries.Outcome.ConnectFailed())) {
+                    continue;
+                }
+                break;
             }
             AtomicBoolean timedOut = new AtomicBoolean();
-            ScheduledFuture<?> timer = armTimer(conn, timedOut, requestDeadline, f.backendTimeoutMs());
+            Runnable disarm = armTimer(conn, timedOut, requestDeadline, f.backendTimeoutMs());
             try {
                 ResponseHead resp;
                 HttpInput upIn = new HttpInput(conn.input());
@@ -226,18 +229,19 @@ final class HttpSession {
                     last = timedOut.get()
                             ? new UpstreamException(UpstreamException.Reason.TIMEOUT, "upstream request timeout", e)
                             : new UpstreamException(UpstreamException.Reason.RESET, e.toString(), e);
-                    if (timedOut.get()) {
-                        break;
-                    }
-                    continue;
+                    break;
                 }
-                if (attempt < attempts && f.retry().get().codes().contains(resp.status())) {
+                if (Retries.again(f.retry(), attempt, new Retries.Outcome.Status(resp.status()))) {
                     LOG.log(Level.DEBUG, "retrying {0} after status {1}", f.path(), resp.status());
                     continue;
                 }
+                if (upgrade.isPresent() && resp.status() == 101) {
+                    disarm.run();
+                    return switchProtocols(withDst, req, resp, upIn, conn, f, start, upstream);
+                }
                 return relayResponse(withDst, req, resp, upIn, f, keepAlive, start, upstream, timedOut);
             } finally {
-                timer.cancel(false);
+                disarm.run();
                 conn.close();
             }
         }
@@ -336,6 +340,46 @@ final class HttpSession {
         return keep;
     }
 
+    /** The protocol a request asks to switch to ({@code Connection: upgrade} plus {@code Upgrade}). */
+    static Optional<String> upgrade(HeaderList h) {
+        return h.hasToken("connection", "upgrade") ? h.first("upgrade") : Optional.empty();
+    }
+
+    /**
+     * {@code 101 Switching Protocols}: passes the answer on, then relays raw bytes both ways (what either side had
+     * already buffered first) until both directions end. The tunnel carries nothing after this exchange.
+     */
+    private boolean switchProtocols(
+            Peer peer,
+            RequestHead req,
+            ResponseHead resp,
+            HttpInput upIn,
+            UpstreamConnection conn,
+            RouteDecision.Forward f,
+            long start,
+            String upstream)
+            throws IOException {
+        HeaderList h = resp.headers().copy();
+        Optional<String> protocol = h.first("upgrade");
+        HeaderRules.stripHopByHop(h);
+        HeaderRules.apply(h, f.responseHeaders());
+        h.set("connection", "upgrade");
+        protocol.ifPresent(p -> h.set("upgrade", p));
+        Http1.writeResponseHead(out, 101, resp.reason(), h);
+        out.flush();
+        finish(peer, req.method(), req.path(), 101, "-", f.route(), upstream, start, "");
+        io.ambient4j.common.relay.Relay.Side client =
+                io.ambient4j.common.relay.Relay.Side.of(in.asInputStream(), out, out::close, () -> {});
+        io.ambient4j.common.relay.Relay.Side backend = io.ambient4j.common.relay.Relay.Side.of(
+                upIn.asInputStream(), conn.output(), () -> conn.output().close(), conn::close);
+        try {
+            io.ambient4j.common.relay.Relay.relay(client, backend);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private Optional<Endpoints.Target> pickTarget(
             WaypointState.Snapshot snap, Optional<Service> svc, RouteDecision.Forward f) {
         if (destination instanceof Destination.ToWorkload w) {
@@ -344,22 +388,22 @@ final class HttpSession {
         return svc.flatMap(s -> Endpoints.pick(snap.mesh(), s, f.port(), ctx.random()));
     }
 
-    /** Closes the upstream when the earlier of the request deadline and the per-try timeout passes. */
-    private ScheduledFuture<?> armTimer(
+    /**
+     * Closes the upstream when the earlier of the request deadline and the per-try timeout passes; returns what
+     * disarms it. Without either timeout nothing is scheduled.
+     */
+    private Runnable armTimer(
             UpstreamConnection conn, AtomicBoolean timedOut, long requestDeadline, long backendTimeoutMs) {
         long now = System.nanoTime();
-        long at = 0;
-        if (requestDeadline > 0) {
-            at = requestDeadline;
-        }
+        long at = requestDeadline;
         if (backendTimeoutMs > 0) {
             long perTry = now + TimeUnit.MILLISECONDS.toNanos(backendTimeoutMs);
             at = at == 0 ? perTry : Math.min(at, perTry);
         }
         if (at == 0) {
-            return ctx.timers().schedule(() -> {}, 0, TimeUnit.NANOSECONDS);
+            return () -> {};
         }
-        return ctx.timers()
+        ScheduledFuture<?> f = ctx.timers()
                 .schedule(
                         () -> {
                             timedOut.set(true);
@@ -367,6 +411,7 @@ final class HttpSession {
                         },
                         Math.max(0, at - now),
                         TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
     }
 
     private static void backoff(HttpRoute.Retry retry) throws IOException {

@@ -9,6 +9,7 @@ import io.ambient4j.common.relay.Relay;
 import io.ambient4j.waypoint.http.HttpInput;
 import io.ambient4j.waypoint.metrics.AccessLog;
 import io.ambient4j.waypoint.metrics.Peer;
+import io.ambient4j.waypoint.state.PortProtocol;
 import io.ambient4j.ztunnel.state.NetworkAddress;
 import io.ambient4j.ztunnel.state.ProxyState;
 import io.ambient4j.ztunnel.state.Service;
@@ -58,8 +59,16 @@ final class TunnelHandler {
     private void serve(HboneStream stream, Destination dest, InetSocketAddress client, SpiffeId peer)
             throws IOException {
         HttpInput in = new HttpInput(stream.input());
+        PortProtocol declared = dest instanceof Destination.ToService s
+                ? ctx.state().snapshot().protocol(s.service().resourceName(), s.port())
+                : PortProtocol.UNDECLARED;
         try {
-            switch (Sniffer.detect(in)) {
+            Sniffer.Protocol detected = switch (declared) {
+                // Declared opaque: relay without waiting for client bytes (server-first protocols).
+                case OPAQUE -> Sniffer.Protocol.OPAQUE;
+                case HTTP1, UNDECLARED -> Sniffer.detect(in);
+            };
+            switch (detected) {
                 case EMPTY -> {}
                 case HTTP1 ->
                     new HttpSession(ctx, dest, client, peer, in, new BufferedOutputStream(stream.output(), 16 * 1024))
@@ -67,6 +76,31 @@ final class TunnelHandler {
                 case OPAQUE -> relayL4(stream, in, dest, client, peer);
             }
         } finally {
+            closeGracefully(stream);
+        }
+    }
+
+    /** How long a tunnel we finished may take to finish its side before it is reset. */
+    static final java.time.Duration LINGER = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Ends our direction (END_STREAM) so the client reads the last response in full, then discards what the client
+     * still sends until it ends its side, resetting the stream if it has not done so within {@link #LINGER}. A reset
+     * right away could overtake the response (a lingering close, as HTTP servers do on TCP).
+     */
+    private void closeGracefully(HboneStream stream) {
+        java.util.concurrent.ScheduledFuture<?> reset =
+                ctx.timers().schedule(stream::reset, LINGER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            stream.output().close();
+            byte[] sink = new byte[4096];
+            while (stream.input().read(sink) >= 0) {
+                // discard
+            }
+        } catch (IOException e) {
+            // reset by the peer or by the linger timer: nothing left to deliver
+        } finally {
+            reset.cancel(false);
             stream.close();
         }
     }

@@ -178,7 +178,6 @@ public final class WaypointListener implements AutoCloseable {
     public int drain(Duration deadline) throws InterruptedException {
         closeServer();
         List<Thread> drains = new ArrayList<>();
-        int[] forced = new int[1];
         java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
         for (HboneServer s : List.copyOf(live)) {
             drains.add(Thread.ofVirtual().name("waypoint-drain").start(() -> cut.addAndGet(s.drain(deadline))));
@@ -186,8 +185,7 @@ public final class WaypointListener implements AutoCloseable {
         for (Thread t : drains) {
             t.join(deadline.plusSeconds(5));
         }
-        forced[0] = cut.get();
-        return forced[0];
+        return cut.get();
     }
 
     private void closeServer() {

@@ -97,7 +97,20 @@ public record HttpRoute(String name, String namespace, List<Parent> parents, Lis
         }
     }
 
-    public record DirectResponse(int status, String location) {}
+    /**
+     * A direct answer. For a 3xx without {@code location}, the Location is built from the request with the set
+     * redirect parts replaced (Gateway API RequestRedirect).
+     *
+     * @param redirectPort 0: the scheme's default port when the scheme is set, else the request's port
+     */
+    public record DirectResponse(
+            int status,
+            String location,
+            String redirectScheme,
+            String redirectHostname,
+            int redirectPort,
+            String redirectPath,
+            boolean redirectReplacePrefixMatch) {}
 
     /** @param path empty = keep; with {@code replacePrefixMatch} only the matched prefix is replaced */
     public record UrlRewrite(String hostname, String path, boolean replacePrefixMatch) {}

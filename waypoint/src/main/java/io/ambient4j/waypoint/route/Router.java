@@ -153,11 +153,12 @@ public final class Router {
         String name = c.route().key();
         if (rule.directResponse().isPresent()) {
             HttpRoute.DirectResponse d = rule.directResponse().get();
-            return new RouteDecision.Respond(
-                    name,
-                    d.status(),
-                    d.location().isEmpty() ? Optional.empty() : Optional.of(d.location()),
-                    rule.responseHeaders());
+            Optional<String> location = !d.location().isEmpty()
+                    ? Optional.of(d.location())
+                    : d.status() >= 300 && d.status() < 400
+                            ? Optional.of(redirectLocation(d, c.match(), req, hostHeader))
+                            : Optional.empty();
+            return new RouteDecision.Respond(name, d.status(), location, rule.responseHeaders());
         }
         Optional<HttpRoute.Backend> backend = pickBackend(rule.backends(), random);
         if (backend.isEmpty() || !backendExists.test(backend.get().service())) {
@@ -181,6 +182,47 @@ public final class Router {
                 rule.requestTimeoutMs(),
                 rule.backendTimeoutMs(),
                 rule.retry());
+    }
+
+    /**
+     * Gateway API RequestRedirect: the request URL ({@code http://<Host><path>?<query>}) with the set parts replaced;
+     * the port is the given one, else the new scheme's default, else the addressed service port, and is omitted when
+     * it is the scheme's default.
+     */
+    static String redirectLocation(HttpRoute.DirectResponse d, HttpRoute.Match match, RouteRequest req, String host) {
+        String scheme = d.redirectScheme().isEmpty() ? "http" : d.redirectScheme();
+        String hostname = d.redirectHostname().isEmpty() ? stripPort(host) : d.redirectHostname();
+        int port = d.redirectPort() != 0
+                ? d.redirectPort()
+                : !d.redirectScheme().isEmpty() ? defaultPort(scheme) : req.port();
+        String path = d.redirectPath().isEmpty()
+                ? req.path()
+                : rewritePath(
+                        Optional.of(new HttpRoute.UrlRewrite("", d.redirectPath(), d.redirectReplacePrefixMatch())),
+                        match,
+                        req.path());
+        StringBuilder sb = new StringBuilder(scheme).append("://").append(hostname);
+        if (port != defaultPort(scheme)) {
+            sb.append(':').append(port);
+        }
+        sb.append(path);
+        if (!req.query().isEmpty()) {
+            sb.append('?').append(req.query());
+        }
+        return sb.toString();
+    }
+
+    private static int defaultPort(String scheme) {
+        return scheme.equals("https") ? 443 : 80;
+    }
+
+    private static String stripPort(String host) {
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            return close > 0 ? host.substring(0, close + 1) : host;
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
     }
 
     /** Weighted choice among backends of weight > 0; empty when there is none. */

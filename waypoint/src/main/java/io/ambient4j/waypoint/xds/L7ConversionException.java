@@ -12,6 +12,7 @@ public final class L7ConversionException extends RuntimeException {
         INVALID_CIDR,
         INVALID_PORT,
         INVALID_STATUS,
+        INVALID_REDIRECT,
         UNKNOWN_ENUM
     }
 

@@ -54,7 +54,9 @@ public final class L7ProtoConversion {
                 cidrs(name, s.getIpBlocksList()),
                 cidrs(name, s.getNotIpBlocksList()),
                 strings(s.getRequestPrincipalsList()),
-                strings(s.getNotRequestPrincipalsList()));
+                strings(s.getNotRequestPrincipalsList()),
+                cidrs(name, s.getRemoteIpBlocksList()),
+                cidrs(name, s.getNotRemoteIpBlocksList()));
     }
 
     private static L7Policy.Operation operation(String name, io.ambient4j.api.waypoint.L7Operation o) {
@@ -159,9 +161,20 @@ public final class L7ProtoConversion {
         }
         Optional<HttpRoute.DirectResponse> direct = Optional.empty();
         if (r.hasDirectResponse()) {
+            var d = r.getDirectResponse();
+            String scheme = d.getRedirectScheme();
+            if (!scheme.isEmpty() && !scheme.equals("http") && !scheme.equals("https")) {
+                throw new L7ConversionException(
+                        name, L7ConversionException.Reason.INVALID_REDIRECT, "scheme " + scheme);
+            }
             direct = Optional.of(new HttpRoute.DirectResponse(
-                    status(name, r.getDirectResponse().getStatus()),
-                    r.getDirectResponse().getLocation()));
+                    status(name, d.getStatus()),
+                    d.getLocation(),
+                    scheme,
+                    d.getRedirectHostname(),
+                    port(name, d.getRedirectPort()),
+                    d.getRedirectPath(),
+                    d.getRedirectReplacePrefixMatch()));
         }
         Optional<HttpRoute.UrlRewrite> rewrite = r.hasUrlRewrite()
                 ? Optional.of(new HttpRoute.UrlRewrite(

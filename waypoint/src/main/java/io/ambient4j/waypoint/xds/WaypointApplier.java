@@ -7,6 +7,7 @@ import io.ambient4j.api.discovery.DeltaDiscoveryResponse;
 import io.ambient4j.api.discovery.Resource;
 import io.ambient4j.waypoint.policy.L7Policy;
 import io.ambient4j.waypoint.route.HttpRoute;
+import io.ambient4j.waypoint.state.PortProtocol;
 import io.ambient4j.waypoint.state.WaypointState;
 import io.ambient4j.ztunnel.state.Address;
 import io.ambient4j.ztunnel.state.ProtoConversion;
@@ -40,13 +41,23 @@ public final class WaypointApplier implements ResponseApplier {
         List<Address> addresses = new ArrayList<>();
         List<L7Policy> policies = new ArrayList<>();
         List<HttpRoute> routes = new ArrayList<>();
+        Map<String, Map<Integer, PortProtocol>> protocols = new LinkedHashMap<>();
         for (Resource r : response.getResourcesList()) {
             String name = r.getName();
             try {
                 switch (type) {
-                    case WaypointTypeUrls.ADDRESS ->
-                        addresses.add(ProtoConversion.address(
-                                name, unpack(name, r.getResource(), io.ambient4j.api.workload.Address.class)));
+                    case WaypointTypeUrls.ADDRESS -> {
+                        var a = unpack(name, r.getResource(), io.ambient4j.api.workload.Address.class);
+                        Address converted = ProtoConversion.address(name, a);
+                        addresses.add(converted);
+                        if (a.hasService()) {
+                            Map<Integer, PortProtocol> ports = new LinkedHashMap<>();
+                            a.getService()
+                                    .getPortsList()
+                                    .forEach(p -> ports.put(p.getServicePort(), PortProtocol.of(p.getAppProtocol())));
+                            protocols.put(converted.resourceName(), ports);
+                        }
+                    }
                     case WaypointTypeUrls.L7_POLICY ->
                         policies.add(L7ProtoConversion.policy(
                                 name, unpack(name, r.getResource(), io.ambient4j.api.waypoint.L7Policy.class)));
@@ -67,7 +78,8 @@ public final class WaypointApplier implements ResponseApplier {
         }
         List<String> removed = response.getRemovedResourcesList();
         switch (type) {
-            case WaypointTypeUrls.ADDRESS -> state.applyAddresses(StateDelta.ofAddresses(addresses, removed));
+            case WaypointTypeUrls.ADDRESS ->
+                state.applyAddresses(StateDelta.ofAddresses(addresses, removed), protocols);
             case WaypointTypeUrls.L7_POLICY -> state.applyPolicies(policies, removed);
             case WaypointTypeUrls.HTTP_ROUTE -> state.applyRoutes(routes, removed);
             default -> {}
