@@ -48,6 +48,19 @@ public final class WaypointPods implements ProxyRunner {
      * The pod's {@code /etc/hosts} ({@code ip netns exec} mounts {@code /etc/netns/<netns>/hosts} over it): istiod
      * runs in the underlay here, not behind a Service VIP, so its Service names point there (pure).
      */
+    static final String LABELS_FILE = "labels";
+
+    /** The pod's labels as the downward API volume ({@code istio-podinfo/labels}) writes them: {@code k="v"} (pure). */
+    static String downwardLabels(Map<String, String> labels) {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(labels == null ? Map.<String, String>of() : labels)
+                .forEach((k, v) -> b.append(k)
+                        .append("=\"")
+                        .append(v.replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append("\"\n"));
+        return b.toString();
+    }
+
     static String hostsFile() {
         return "127.0.0.1 localhost\n::1 localhost\n" + Topology.UNDERLAY_IP + " " + ISTIOD_HOST + " " + ISTIOD_HOST
                 + ".cluster.local istiod.istio-system\n";
@@ -112,6 +125,8 @@ public final class WaypointPods implements ProxyRunner {
                         List.of(ZtunnelIdentity.AUDIENCE),
                         Duration.ofHours(24)));
         Files.writeString(dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE), rootCert());
+        Files.writeString(
+                dir.resolve(LABELS_FILE), downwardLabels(pod.getMetadata().getLabels()));
         // the pod's /etc/netns directory exists (resolv.conf) and is removed with the pod
         Files.writeString(NodeNetwork.ETC_NETNS.resolve(netns).resolve("hosts"), hostsFile());
         ComponentSpec spec = spec(pod, netns, ip, node, dir, classpath);
@@ -176,6 +191,7 @@ public final class WaypointPods implements ProxyRunner {
         env.put("XDS_ROOT_CA", dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
         env.put("CA_ROOT_CA", dir.resolve(ZtunnelIdentity.ROOT_CERT_FILE).toString());
         env.put("AUTH_TOKEN", dir.resolve(ZtunnelIdentity.TOKEN_FILE).toString());
+        env.put("WAYPOINT_POD_LABELS", dir.resolve(LABELS_FILE).toString());
         env.put("CLUSTER_ID", env.getOrDefault("ISTIO_META_CLUSTER_ID", "Kubernetes"));
         env.put("MALLOC_ARENA_MAX", "2");
         return env;

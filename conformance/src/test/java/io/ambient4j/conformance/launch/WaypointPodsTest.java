@@ -78,6 +78,11 @@ class WaypointPodsTest {
                 .containsEntry("AUTH_TOKEN", dir.resolve("istio-token").toString())
                 .containsEntry("XDS_ROOT_CA", dir.resolve("root-cert.pem").toString());
         assertThat(WaypointPods.hostsFile()).contains("10.240.0.1 istiod.istio-system.svc ");
+        assertThat(env)
+                .containsEntry("WAYPOINT_POD_LABELS", dir.resolve("labels").toString());
+        assertThat(WaypointPods.downwardLabels(waypointPod().getMetadata().getLabels()))
+                .contains("gateway.networking.k8s.io/gateway-name=\"captured-waypoint\"\n")
+                .contains("istio.io/dataplane-mode=\"none\"\n");
         ComponentSpec spec = WaypointPods.spec(waypointPod(), "a4j-mesh-c093-p", "10.244.2.17", NODE, dir, "/cp");
         assertThat(spec.netns()).isEqualTo("a4j-mesh-c093-p");
         assertThat(spec.instance()).isEqualTo("waypoint-mesh-c093-captured-waypoint-6f9c8d7b5-abcde");
