@@ -268,7 +268,7 @@ public final class AmbientIndex implements ResourceSource {
         switch (o) {
             case Namespace n -> {
                 put(namespaces, n.getMetadata().getName(), n, del);
-                l7.markDirty();
+                l7.bindingsChanged();
                 String name = n.getMetadata().getName();
                 dirtyPods.addAll(podsByNs.getOrDefault(name, Set.of()));
                 dirtyWorkloadEntries.addAll(workloadEntriesByNs.getOrDefault(name, Set.of()));
@@ -326,12 +326,12 @@ public final class AmbientIndex implements ResourceSource {
             case Service s -> {
                 put(services, k, s, del);
                 dirtyServiceSources.add("Service/" + k);
-                l7.markDirty();
+                l7.serviceChanged("Service/" + k);
             }
             case EndpointSlice es -> ingestEndpointSlice(k, es, del);
             case ServiceEntry se -> {
                 put(serviceEntries, k, se, del);
-                l7.markDirty();
+                l7.serviceChanged("ServiceEntry/" + k);
                 index(serviceEntriesByNs, ns, k, del);
                 dirtyServiceSources.add("ServiceEntry/" + k);
                 dirtyServiceEntryWorkloads.add(k);
@@ -370,7 +370,7 @@ public final class AmbientIndex implements ResourceSource {
                     invalidPolicies.remove(k);
                 }
                 dirtyPolicies.add(k);
-                l7.markDirty();
+                l7.policyChanged(k, del || e.invalid() != null ? null : ap);
             }
             case HTTPRoute r -> l7.route(k, e.invalid() == null ? r : null, del || e.invalid() != null);
             case PeerAuthentication pa -> {
@@ -442,7 +442,7 @@ public final class AmbientIndex implements ResourceSource {
         recomputePeerAuthentications();
         recomputePolicies();
         recomputeWorkloads();
-        l7.recompute(authzPolicies, services, serviceEntries, namespaces, waypoints, mesh, errors);
+        l7.recompute(services, serviceEntries, namespaces, waypoints, mesh, errors);
     }
 
     private void recomputeGateways() {
@@ -481,7 +481,7 @@ public final class AmbientIndex implements ResourceSource {
         if (changed.isEmpty()) {
             return;
         }
-        l7.markDirty();
+        l7.bindingsChanged();
         // A waypoint appeared, changed or vanished: find everything that names it (own or namespace label).
         Set<String> bindingNamespaces = new HashSet<>();
         for (Namespace n : namespaces.values()) {

@@ -64,6 +64,24 @@ class L7IndexTest {
     }
 
     @Test
+    void C110_aNamespaceLabelBindsTheRoutesServiceAndAnUnrelatedServiceChangePublishesNothing() {
+        AmbientIndex idx = Fixtures.index();
+        Fixtures.upsert(
+                idx,
+                namespace(NS, Map.of()),
+                Fixtures.waypoint(NS, "wp", "service", "wp.ns1.svc.cluster.local"),
+                reviews(false),
+                serviceRoute());
+        assertThat(idx.snapshot(TypeUrls.HTTP_ROUTE)).isEmpty();
+        var bound = Fixtures.upsert(idx, namespace(NS, labels(Labels.USE_WAYPOINT, "wp")));
+        assertThat(Fixtures.upserted(bound, TypeUrls.HTTP_ROUTE)).containsExactly("ns1/r");
+        Service other = Fixtures.service(NS, "other", "10.96.0.21", Map.of("app", "o"), "http", 80, 8080);
+        var unrelated = Fixtures.upsert(idx, other);
+        assertThat(Fixtures.upserted(unrelated, TypeUrls.HTTP_ROUTE)).isEmpty();
+        assertThat(Fixtures.removed(unrelated, TypeUrls.HTTP_ROUTE)).isEmpty();
+    }
+
+    @Test
     void C110_aRouteFollowsItsServiceBindingAndTheWaypointPodIsKnown() {
         AmbientIndex idx = Fixtures.index();
         Fixtures.upsert(
