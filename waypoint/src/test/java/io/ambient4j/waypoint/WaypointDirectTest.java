@@ -105,10 +105,24 @@ class WaypointDirectTest {
                         9100,
                         backend.greeterPort(),
                         8081,
-                        backend.upgradePort()))
+                        backend.upgradePort(),
+                        9200,
+                        echo))
                 .build());
         var sidecar = Protos.service(
-                "app", "sidecar", VIP, 80, http, 9000, echo, 9100, backend.greeterPort(), 8081, backend.upgradePort());
+                "app",
+                "sidecar",
+                VIP,
+                80,
+                http,
+                9000,
+                echo,
+                9100,
+                backend.greeterPort(),
+                8081,
+                backend.upgradePort(),
+                9200,
+                echo);
         sidecar.getPortsBuilder(2).setAppProtocol(io.ambient4j.api.workload.AppProtocol.TCP);
         addr(Address.newBuilder().setService(sidecar).build());
         xds.put(
@@ -116,6 +130,14 @@ class WaypointDirectTest {
                 "app/deny-denied",
                 policy("app", "deny-denied", io.ambient4j.api.waypoint.L7Policy.Action.DENY)
                         .addRules(to(null, "/denied"))
+                        .build());
+        xds.put(
+                WaypointTypeUrls.L7_POLICY,
+                "app/deny-port-9200",
+                policy("app", "deny-port-9200", io.ambient4j.api.waypoint.L7Policy.Action.DENY)
+                        .addRules(io.ambient4j.api.waypoint.L7Rule.newBuilder()
+                                .addTo(io.ambient4j.api.waypoint.L7Operation.newBuilder()
+                                        .addPorts("9200")))
                         .build());
         xds.put(
                 WaypointTypeUrls.HTTP_ROUTE,
@@ -296,6 +318,21 @@ class WaypointDirectTest {
         assertThat(http(waypoint.statsPort(), "/stats/prometheus"))
                 .containsPattern(
                         "istio_tcp_received_bytes_total\\{[^}]*request_protocol=\"tcp\"[^}]*\\} " + payload.length);
+    }
+
+    @Test
+    void C100_l4DenyOnARelayedPortResetsTheTunnel() throws Exception {
+        HboneStream s = client.open(VIP + ":9200", HboneHeaders.empty());
+        s.output().write("\u0000raw".getBytes(StandardCharsets.ISO_8859_1));
+        s.output().flush();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                    if (s.input().read() < 0) {
+                        throw new IOException("ended");
+                    }
+                })
+                .isInstanceOf(IOException.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> http(waypoint.statsPort(), "/stats/prometheus").contains("response_flags=\"DENY\""));
     }
 
     @Test
