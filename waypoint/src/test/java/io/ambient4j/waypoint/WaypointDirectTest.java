@@ -272,7 +272,10 @@ class WaypointDirectTest {
                 .containsPattern("istio_requests_total\\{[^}]*destination_workload=\"backend\",[^}]*"
                         + "response_code=\"200\"[^}]*\\} 2")
                 .containsPattern("istio_requests_total\\{[^}]*response_code=\"500\"[^}]*\\} 1")
-                .contains("istio_request_duration_milliseconds_bucket{");
+                .contains("istio_request_duration_milliseconds_bucket{")
+                .contains("istio_request_bytes_bucket{")
+                // the 403's response: status line, three fields and "RBAC: access denied"
+                .containsPattern("istio_response_bytes_sum\\{[^}]*response_code=\"403\"[^}]*\\} [1-9][0-9]+\\.0");
 
         String dump = http(waypoint.adminPort(), "/config_dump");
         assertThat(dump)
