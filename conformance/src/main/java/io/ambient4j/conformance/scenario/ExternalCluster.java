@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * fabric8's client. Scenario objects are applied as given except for the echo app ({@link EchoRewrite}); namespaces
  * a scenario's objects live in are created when missing and deleted with the scenario; probes run in the client pod
  * by exec of the echo image's {@code probe} mode ({@link ProbeCommand}, answer in {@link ProbeWire}); ztunnel's
- * node-local metrics and admin endpoints are read through the ztunnel pod's proxy subresource; the components are
+ * node-local metrics are read through the ztunnel pod's proxy subresource, its loopback-only admin API through a
+ * port-forward to that pod; the components are
  * the Helm install's istiod Deployment and the ztunnel and istio-cni-node DaemonSets in {@code istio-system}. What
  * needs a node is not attempted ({@link StepSupport}).
  */
@@ -53,6 +55,8 @@ public final class ExternalCluster implements Cluster {
     private final String echoImage;
     private final Duration cleanupTimeout;
     private Map<String, String> nodes;
+    /** The local port of a port-forward: 0 lets fabric8 choose one (tests fix it to know the Host header). */
+    private java.util.function.IntSupplier forwardLocalPort = () -> 0;
 
     public ExternalCluster(KubernetesClient client, String echoImage, Duration cleanupTimeout) {
         if (echoImage == null || echoImage.isBlank()) {
@@ -63,6 +67,12 @@ public final class ExternalCluster implements Cluster {
         this.client = client;
         this.echoImage = echoImage;
         this.cleanupTimeout = cleanupTimeout;
+    }
+
+    /** Fixes the local port of port-forwards (tests). */
+    ExternalCluster withForwardLocalPort(int port) {
+        forwardLocalPort = () -> port;
+        return this;
     }
 
     @Override
@@ -264,6 +274,11 @@ public final class ExternalCluster implements Cluster {
                 .findFirst()
                 .orElseThrow(() -> new ExternalClusterException(
                         ExternalClusterException.Reason.PROXY, "no ztunnel pod (app=ztunnel) on node " + node));
+        URI u = URI.create(url);
+        int port = u.getPort() > 0 ? u.getPort() : 80;
+        if (!reachableOnPodIp(port)) {
+            return viaPortForward(ztunnel, port, u);
+        }
         String path = proxyPath(ztunnel.getMetadata().getName(), url);
         try {
             String body = client.raw(path);
@@ -272,6 +287,38 @@ public final class ExternalCluster implements Cluster {
             return e.getCode() > 0
                     ? Outcome.http(e.getCode(), Map.of(), String.valueOf(e.getMessage()))
                     : Outcome.failed("other", "proxy GET " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether a ztunnel port listens on the pod's address, so the API's pod proxy (which dials the pod IP) reaches it
+     * (pure): readiness 15021 and stats 15020 bind every address; the admin API (15000) binds 127.0.0.1 only, as
+     * upstream's, and is reached by port-forward, which connects inside the pod's network namespace.
+     */
+    static boolean reachableOnPodIp(int port) {
+        return port == 15020 || port == 15021;
+    }
+
+    /** A GET through a port-forward to the ztunnel pod (its loopback-only admin port), with the probe's client. */
+    private Outcome viaPortForward(Pod ztunnel, int port, URI u) {
+        String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        var podOps = client.pods()
+                .inNamespace(SYSTEM_NAMESPACE)
+                .withName(ztunnel.getMetadata().getName());
+        int local = forwardLocalPort.getAsInt();
+        try (LocalPortForward pf = local == 0 ? podOps.portForward(port) : podOps.portForward(port, local)) {
+            return Probe.here()
+                    .run(
+                            null,
+                            "http://127.0.0.1:" + pf.getLocalPort() + path,
+                            "GET",
+                            Map.of(),
+                            null,
+                            Duration.ofSeconds(5));
+        } catch (IOException | KubernetesClientException e) {
+            return Outcome.failed(
+                    "other", "port-forward to " + ztunnel.getMetadata().getName() + ":" + port + ": " + e);
         }
     }
 

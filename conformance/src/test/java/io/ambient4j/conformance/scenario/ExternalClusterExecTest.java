@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.fabric8.mockwebserver.internal.WebSocketMessage;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -121,6 +122,74 @@ class ExternalClusterExecTest {
 
     @Test
     void C126_ztunnelMetricsOfANodeAreReadThroughItsPodProxy() {
+        ztunnelOnKindWorker();
+        String metrics = "istio_build{component=\"ztunnel\",tag=\"0.1.0\"} 1\n";
+        server.expect()
+                .get()
+                .withPath("/api/v1/namespaces/istio-system/pods/ztunnel-abcde:15020/proxy/metrics")
+                .andReturn(200, metrics)
+                .once();
+        ExternalCluster cluster = new ExternalCluster(client, IMAGE, Duration.ofSeconds(5));
+        Outcome got = cluster.connect(
+                new Scenario.Target(Scenario.Target.Kind.NODE, null, "node-1"),
+                null,
+                "http://127.0.0.1:15020/metrics",
+                "GET",
+                Map.of(),
+                null,
+                Duration.ofSeconds(3));
+        assertThat(got.status()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(metrics);
+        assertThat(ExternalCluster.proxyPath("z", "http://127.0.0.1:15000/config_dump?include_eds"))
+                .isEqualTo("/api/v1/namespaces/istio-system/pods/z:15000/proxy/config_dump?include_eds");
+    }
+
+    @Test
+    void C131_ztunnelAdminOnLoopbackIsReadThroughAPortForward() throws Exception {
+        assertThat(ExternalCluster.reachableOnPodIp(15020)).isTrue();
+        assertThat(ExternalCluster.reachableOnPodIp(15021)).isTrue();
+        assertThat(ExternalCluster.reachableOnPodIp(15000))
+                .as("admin binds 127.0.0.1")
+                .isFalse();
+        ztunnelOnKindWorker();
+        int local;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            local = s.getLocalPort();
+        }
+        // the port-forward protocol: each channel (0 data, 1 error) first carries the remote port (little-endian),
+        // then data frames are prefixed with their channel
+        byte[] port = {(byte) (15000 & 0xff), (byte) (15000 >> 8)};
+        String request = "\0GET /config_dump HTTP/1.1\r\nHost: 127.0.0.1:" + local
+                + "\r\nUser-Agent: ambient4j-conformance\r\nConnection: close\r\n\r\n";
+        String body = "{\"workloads\":[]}";
+        byte[] response = ("\0HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length()
+                        + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8);
+        server.expect()
+                .withPath("/api/v1/namespaces/istio-system/pods/ztunnel-abcde/portforward?ports=15000")
+                .andUpgradeToWebSocket()
+                .open(
+                        new WebSocketMessage(new byte[] {0, port[0], port[1]}),
+                        new WebSocketMessage(new byte[] {1, port[0], port[1]}))
+                .expect(request)
+                .andEmit(new WebSocketMessage(response))
+                .always()
+                .done()
+                .always();
+        ExternalCluster cluster = new ExternalCluster(client, IMAGE, Duration.ofSeconds(5)).withForwardLocalPort(local);
+        Outcome got = cluster.connect(
+                new Scenario.Target(Scenario.Target.Kind.NODE, null, "node-1"),
+                null,
+                "http://127.0.0.1:15000/config_dump",
+                "GET",
+                Map.of(),
+                null,
+                Duration.ofSeconds(3));
+        assertThat(got.status()).as(got.describe()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(body);
+    }
+
+    private void ztunnelOnKindWorker() {
         server.expect()
                 .get()
                 .withPath("/api/v1/nodes")
@@ -151,24 +220,5 @@ class ExternalClusterExecTest {
                                         .build())
                                 .build())
                 .once();
-        String metrics = "istio_build{component=\"ztunnel\",tag=\"0.1.0\"} 1\n";
-        server.expect()
-                .get()
-                .withPath("/api/v1/namespaces/istio-system/pods/ztunnel-abcde:15020/proxy/metrics")
-                .andReturn(200, metrics)
-                .once();
-        ExternalCluster cluster = new ExternalCluster(client, IMAGE, Duration.ofSeconds(5));
-        Outcome got = cluster.connect(
-                new Scenario.Target(Scenario.Target.Kind.NODE, null, "node-1"),
-                null,
-                "http://127.0.0.1:15020/metrics",
-                "GET",
-                Map.of(),
-                null,
-                Duration.ofSeconds(3));
-        assertThat(got.status()).isEqualTo(200);
-        assertThat(got.body()).isEqualTo(metrics);
-        assertThat(ExternalCluster.proxyPath("z", "http://127.0.0.1:15000/config_dump?include_eds"))
-                .isEqualTo("/api/v1/namespaces/istio-system/pods/z:15000/proxy/config_dump?include_eds");
     }
 }
