@@ -49,6 +49,12 @@ public interface Cluster {
     /** {@code iptables-save -t table} in the network namespace of {@code where}. */
     String iptablesSave(Scenario.Target where, Pod pod, String table);
 
+    /**
+     * The log of a component: {@code istiod} ({@code node} null), or {@code ztunnel} / {@code cni} on a node (its
+     * scenario name).
+     */
+    String componentLog(String component, String node);
+
     /** The IP of a node, by its scenario name ({@code node-1}, ...). */
     String nodeIp(String node);
 

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * a scenario's objects live in are created when missing and deleted with the scenario; probes run in the client pod
  * by exec of the echo image's {@code probe} mode ({@link ProbeCommand}, answer in {@link ProbeWire}); ztunnel's
  * node-local metrics are read through the ztunnel pod's proxy subresource, its loopback-only admin API through a
- * port-forward to that pod; the components are
+ * port-forward to that pod, component logs through {@code pods/log}; the components are
  * the Helm install's istiod Deployment and the ztunnel and istio-cni-node DaemonSets in {@code istio-system}. What
  * needs a node is not attempted ({@link StepSupport}).
  */
@@ -264,16 +264,7 @@ public final class ExternalCluster implements Cluster {
      * a node: the ztunnel pod there, through the API's pod proxy subresource.
      */
     private Outcome viaZtunnelPod(String scenarioNode, String url) {
-        String node = nodes().get(scenarioNode);
-        if (node == null) {
-            throw new ExternalClusterException(
-                    ExternalClusterException.Reason.NO_SUCH_NODE, "no " + scenarioNode + " in " + nodes());
-        }
-        Pod ztunnel = client.pods().inNamespace(SYSTEM_NAMESPACE).withLabel("app", "ztunnel").list().getItems().stream()
-                .filter(p -> node.equals(p.getSpec().getNodeName()))
-                .findFirst()
-                .orElseThrow(() -> new ExternalClusterException(
-                        ExternalClusterException.Reason.PROXY, "no ztunnel pod (app=ztunnel) on node " + node));
+        Pod ztunnel = componentPod("ztunnel", scenarioNode);
         URI u = URI.create(url);
         int port = u.getPort() > 0 ? u.getPort() : 80;
         if (!reachableOnPodIp(port)) {
@@ -329,6 +320,46 @@ public final class ExternalCluster implements Cluster {
         String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
         int port = u.getPort() > 0 ? u.getPort() : 80;
         return "/api/v1/namespaces/" + SYSTEM_NAMESPACE + "/pods/" + pod + ":" + port + "/proxy" + path + query;
+    }
+
+    /**
+     * The log of the component's pod through the API ({@code pods/log}): istiod's first pod (label {@code app=istiod}),
+     * or the ztunnel ({@code app=ztunnel}) or CNI agent ({@code k8s-app=istio-cni-node}) pod on the node.
+     */
+    @Override
+    public String componentLog(String component, String scenarioNode) {
+        return client.pods()
+                .inNamespace(SYSTEM_NAMESPACE)
+                .withName(componentPod(component, scenarioNode).getMetadata().getName())
+                .getLog();
+    }
+
+    /** The pod of a component (on a node, by its scenario name; istiod: the first by name). */
+    Pod componentPod(String component, String scenarioNode) {
+        Map.Entry<String, String> label = switch (component) {
+            case "istiod" -> Map.entry("app", "istiod");
+            case "ztunnel" -> Map.entry("app", "ztunnel");
+            case "cni" -> Map.entry("k8s-app", "istio-cni-node");
+            default -> throw new IllegalArgumentException("no component " + component);
+        };
+        String node = scenarioNode == null ? null : nodes().get(scenarioNode);
+        if (scenarioNode != null && node == null) {
+            throw new ExternalClusterException(
+                    ExternalClusterException.Reason.NO_SUCH_NODE, "no " + scenarioNode + " in " + nodes());
+        }
+        return client
+                .pods()
+                .inNamespace(SYSTEM_NAMESPACE)
+                .withLabel(label.getKey(), label.getValue())
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> node == null || node.equals(p.getSpec().getNodeName()))
+                .min(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+                .orElseThrow(() -> new ExternalClusterException(
+                        ExternalClusterException.Reason.PROXY,
+                        "no " + component + " pod (" + label.getKey() + "=" + label.getValue() + ")"
+                                + (node == null ? "" : " on node " + node)));
     }
 
     @Override

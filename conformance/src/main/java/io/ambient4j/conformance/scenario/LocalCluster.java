@@ -76,6 +76,18 @@ public final class LocalCluster implements Cluster {
         return Sh.run(Sh.inNetns(netns(where, pod), "iptables-save", "-t", table), null);
     }
 
+    /** The log file the harness writes for the instance ({@code <run dir>/<instance>.log}). */
+    @Override
+    public String componentLog(String component, String node) {
+        String instance = new Scenario.Log(component, node, List.of(), List.of()).instance();
+        java.nio.file.Path file = mesh.runDir().resolve(instance + ".log");
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no log of " + instance + " (" + file + "): " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String nodeIp(String node) {
         return mesh.topology().node(node).nodeIp();

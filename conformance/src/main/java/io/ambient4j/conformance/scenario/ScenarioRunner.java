@@ -256,6 +256,14 @@ public final class ScenarioRunner {
                 Object tree = h == null ? null : JSON.convertValue(h, Map.class);
                 yield Verdicts.field(tree, f);
             }
+            case Scenario.Log l -> {
+                String text = cluster.componentLog(l.component(), l.node());
+                yield Verdicts.log(
+                        l.instance(),
+                        text,
+                        l.contains().stream().map(this::substitute).toList(),
+                        l.absent().stream().map(this::substitute).toList());
+            }
             case Scenario.Metric m -> {
                 Outcome o = cluster.connect(
                         m.from(), podOf(m.from()), substitute(m.url()), "GET", Map.of(), null, Duration.ofSeconds(3));

@@ -189,6 +189,19 @@ class ExternalClusterExecTest {
         assertThat(got.body()).isEqualTo(body);
     }
 
+    @Test
+    void C126_componentLogsAreReadThroughPodsLog() {
+        ztunnelOnKindWorker();
+        server.expect()
+                .get()
+                .withPath("/api/v1/namespaces/istio-system/pods/ztunnel-abcde/log?pretty=false")
+                .andReturn(200, "INFO: connection complete src.identity=\"spiffe://cluster.local/ns/a/sa/client\"\n")
+                .once();
+        ExternalCluster cluster = new ExternalCluster(client, IMAGE, Duration.ofSeconds(5));
+        assertThat(cluster.componentLog("ztunnel", "node-1"))
+                .contains("src.identity=\"spiffe://cluster.local/ns/a/sa/client\"");
+    }
+
     private void ztunnelOnKindWorker() {
         server.expect()
                 .get()

@@ -75,6 +75,14 @@ class StepSupportTest {
                     check(new Scenario.Metric(POD, "http://server:15020/metrics", "m", Map.of(), ">0")),
                     StepSupport.Run.class),
             new Row(
+                    "ztunnel log of a node (pods/log)",
+                    check(new Scenario.Log("ztunnel", "node-1", List.of("x"), List.of())),
+                    StepSupport.Run.class),
+            new Row(
+                    "istiod log",
+                    check(new Scenario.Log("istiod", null, List.of(), List.of("x"))),
+                    StepSupport.Run.class),
+            new Row(
                     "metrics from outside",
                     check(new Scenario.Metric(OUTSIDE, "http://127.0.0.1:15020/metrics", "m", Map.of(), ">0")),
                     StepSupport.SkipStep.class));
