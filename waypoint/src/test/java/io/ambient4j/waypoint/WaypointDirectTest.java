@@ -68,6 +68,9 @@ class WaypointDirectTest {
     static final InetAddress BACKEND_IP = InetAddress.ofLiteral("127.0.61.1");
     static final InetAddress CLIENT_IP = InetAddress.ofLiteral("127.0.62.1");
     static final String VIP = "240.240.0.10";
+    /** A service bound to another waypoint. */
+    static final String OTHER_VIP = "240.240.0.20";
+
     static final SpiffeId WAYPOINT_ID = SpiffeId.parse("spiffe://cluster.local/ns/app/sa/waypoint");
     static final SpiffeId CLIENT_ID = SpiffeId.parse("spiffe://cluster.local/ns/app/sa/client-sa");
 
@@ -93,9 +96,27 @@ class WaypointDirectTest {
         addr(Address.newBuilder()
                 .setWorkload(Protos.pod("app", "client", CLIENT_IP.getHostAddress()))
                 .build());
+        // The waypoint itself (its pod and Service), and what is bound to it.
         addr(Address.newBuilder()
                 .setWorkload(Protos.member(
-                        Protos.pod("app", "backend", BACKEND_IP.getHostAddress()),
+                        Protos.pod("app", "waypoint", WAYPOINT_IP.getHostAddress())
+                                .setServiceAccount("waypoint"),
+                        "app",
+                        "waypoint.app.svc.cluster.local",
+                        15008,
+                        15008))
+                .build());
+        addr(Address.newBuilder()
+                .setService(Protos.service("app", "waypoint", "240.240.0.2", 15008, 15008))
+                .build());
+        addr(Address.newBuilder()
+                .setService(Protos.service("app", "elsewhere", OTHER_VIP, 80, http)
+                        .setWaypoint(Protos.waypointByHost("app", "other-waypoint.app.svc.cluster.local")))
+                .build());
+        addr(Address.newBuilder()
+                .setWorkload(Protos.member(
+                        Protos.pod("app", "backend", BACKEND_IP.getHostAddress())
+                                .setWaypoint(Protos.waypointByHost("app", "waypoint.app.svc.cluster.local")),
                         "app",
                         "sidecar.app.svc.cluster.local",
                         80,
@@ -124,6 +145,7 @@ class WaypointDirectTest {
                 9200,
                 echo);
         sidecar.getPortsBuilder(2).setAppProtocol(io.ambient4j.api.workload.AppProtocol.TCP);
+        sidecar.setWaypoint(Protos.waypointByHost("app", "waypoint.app.svc.cluster.local"));
         addr(Address.newBuilder().setService(sidecar).build());
         xds.put(
                 WaypointTypeUrls.L7_POLICY,
@@ -284,7 +306,7 @@ class WaypointDirectTest {
                 .contains("{\"name\": \"app/deny-denied\", \"action\": \"DENY\"")
                 .contains("{\"name\": \"app/sidecar\", \"rules\": 4, \"parents\": "
                         + "[\"app/sidecar.app.svc.cluster.local:80\"]}")
-                .contains("\"services\": [\"app/sidecar.app.svc.cluster.local\"]");
+                .contains("\"app/sidecar.app.svc.cluster.local\"");
     }
 
     @Test
@@ -476,6 +498,13 @@ class WaypointDirectTest {
     @Test
     void unknownDestinationIsRefusedBeforeTheTunnelOpens() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.open("240.240.9.9:80", HboneHeaders.empty()))
+                .isInstanceOfSatisfying(
+                        HboneException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
+    void C098_aServiceBoundToAnotherWaypointIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.open(OTHER_VIP + ":80", HboneHeaders.empty()))
                 .isInstanceOfSatisfying(
                         HboneException.class, e -> assertThat(e.status()).isEqualTo(503));
     }

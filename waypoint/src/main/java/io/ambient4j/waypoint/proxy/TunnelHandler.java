@@ -57,6 +57,14 @@ final class TunnelHandler {
                     peer);
             return HboneVerdict.reject(503);
         }
+        if (Binding.check(mesh, ctx.network(), ctx.self(), dest.get()) == Binding.Verdict.NOT_SERVED) {
+            LOG.log(
+                    Level.WARNING,
+                    "CONNECT {0} from {1}: not bound to this waypoint; refused (it would bypass its own waypoint)",
+                    req.authority(),
+                    peer);
+            return HboneVerdict.reject(503);
+        }
         return HboneVerdict.accept(HboneHeaders.empty(), stream -> serve(stream, dest.get(), client, peer));
     }
 
