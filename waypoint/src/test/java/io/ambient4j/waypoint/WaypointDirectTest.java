@@ -496,6 +496,54 @@ class WaypointDirectTest {
     }
 
     @Test
+    void fuzzedRequestsThroughTunnelsEndCleanlyAndAnotherTunnelKeepsWorking() throws Exception {
+        HboneStream keeper = client.open(VIP + ":80", HboneHeaders.empty());
+        HttpInput kin = new HttpInput(keeper.input());
+        assertThat(exchange(keeper, kin, get("/before")).status()).isEqualTo(200);
+        String[] seeds = {
+            get("/fuzz?a=b"),
+            "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody",
+            "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n0\r\n\r\n",
+        };
+        java.util.Random rnd = new java.util.Random(1127);
+        int answered = 0;
+        for (int i = 0; i < 120; i++) {
+            byte[] b = seeds[rnd.nextInt(seeds.length)].getBytes(StandardCharsets.ISO_8859_1);
+            for (int e = 1 + rnd.nextInt(3); e > 0; e--) {
+                b = io.ambient4j.waypoint.http.Http1FuzzTest.mutate(b, rnd);
+            }
+            HboneStream s = client.open(VIP + ":80", HboneHeaders.empty());
+            s.output().write(b);
+            s.output().close(); // END_STREAM: a truncated request must not make the waypoint wait forever
+            java.util.concurrent.atomic.AtomicReference<byte[]> reply =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    reply.set(s.input().readAllBytes());
+                } catch (IOException ex) {
+                    reply.set(new byte[0]); // reset: also an end
+                }
+            });
+            boolean ended = reader.join(Duration.ofSeconds(10));
+            if (!ended) {
+                s.reset();
+            }
+            assertThat(ended)
+                    .as("tunnel %d (%s) ended", i, new String(b, StandardCharsets.ISO_8859_1))
+                    .isTrue();
+            String text = new String(reply.get(), StandardCharsets.ISO_8859_1);
+            if (!text.isEmpty()) {
+                assertThat(text).startsWith("HTTP/1.");
+                answered++;
+            }
+            s.close();
+        }
+        assertThat(answered).isPositive();
+        assertThat(exchange(keeper, kin, get("/after")).status()).isEqualTo(200);
+        keeper.close();
+    }
+
+    @Test
     void unknownDestinationIsRefusedBeforeTheTunnelOpens() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.open("240.240.9.9:80", HboneHeaders.empty()))
                 .isInstanceOfSatisfying(
