@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo demo-istiod format clean bench-cni bench-istiod mesh-up mesh-down conformance istioctl images images-test e2e-kind bench-ztunnel
+.PHONY: all build test demo demo-istiod format clean bench-cni bench-istiod mesh-up mesh-down conformance conformance-external istioctl images images-test e2e-kind bench-ztunnel
 
 all: build
 
@@ -54,9 +54,18 @@ mesh-down:
 	$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.MeshDown)
 
 ## Runs every scenario of SCENARIOS (default conformance/scenarios); report in conformance/target/report.md.
+## Always the local mesh (a KUBECONFIG in the environment is not passed on: see conformance-external).
 conformance: build
-	SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report.md A4J_LOG_DIR=$(CURDIR)/conformance/target/mesh-logs \
+	KUBECONFIG= SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report.md A4J_LOG_DIR=$(CURDIR)/conformance/target/mesh-logs \
 		$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.Conformance)
+
+## The scenarios on a real cluster with ambient4j installed (external mode, conformance/README.md): KUBECONFIG=<file>
+## and ECHO_IMAGE=<hub>/echo:<tag> (loaded into the cluster) are required; report in conformance/target/report-external.md.
+## scripts/e2e-kind.sh runs it on a kind cluster it sets up.
+conformance-external: build
+	@test -n "$(KUBECONFIG)" -a -n "$(ECHO_IMAGE)" || { echo "conformance-external: set KUBECONFIG=<file> and ECHO_IMAGE=<hub>/echo:<tag>" >&2; exit 2; }
+	SCENARIOS=$(abspath $(SCENARIOS)) REPORT=$(CURDIR)/conformance/target/report-external.md \
+		$(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.Conformance --kubeconfig $(KUBECONFIG) --image echo=$(ECHO_IMAGE))
 
 ## ADD latency of the CNI plugin against a real agent (root): median and p99. N=50 by default.
 bench-cni:
@@ -72,22 +81,23 @@ istioctl:
 	$(MVN) -pl istioctl -am install -DskipTests
 	@echo "built: bin/istioctl (istioctl/target/istioctl.jar)"
 
-## Container images istiod, install-cni, ztunnel and waypoint as tarballs (images/<image>/target/jib-image.tar), built by Jib
+## Container images istiod, install-cni, ztunnel, waypoint and echo (the conformance echo app + probe, for e2e-kind) as tarballs (images/<image>/target/jib-image.tar), built by Jib
 ## without a Docker daemon from scratch + a jlink'd JRE. IMAGE_HUB/IMAGE_TAG name them <hub>/<image>:<tag>.
 ## Also opens every tarball and runs its Java in a chroot (needs root). Not in `make test`: jlink and the
 ## Jib runs take a couple of minutes on two cores and need root for the chroot check.
 IMAGE_HUB ?= localhost/ambient4j
 IMAGE_TAG ?= 0.1.0-SNAPSHOT
 images:
-	$(MVN) -Pimages -pl images/jre,images/istiod,images/install-cni,images/ztunnel,images/waypoint,images/check -am install \
+	$(MVN) -Pimages -pl images/jre,images/istiod,images/install-cni,images/ztunnel,images/waypoint,images/echo,images/check -am install \
 		-Dimage.hub=$(IMAGE_HUB) -Dimage.tag=$(IMAGE_TAG) -Dtest='ImageTarballTest' -Dsurefire.failIfNoSpecifiedTests=false
 
 ## Only the tarball check, on images already built.
 images-test:
 	$(MVN) -Pimages -pl images/check test -Dimage.hub=$(IMAGE_HUB) -Dimage.tag=$(IMAGE_TAG)
 
-## Builds the images, creates a kind cluster, installs the charts with Helm in upstream's order, labels a
-## namespace and runs a smoke check there (enrolment, traffic over ztunnel, identities). Needs docker, kind, kubectl and helm (not on this
+## Builds the images (with echo), creates a kind cluster (two workers), installs the charts with Helm in upstream's
+## order, labels a namespace, runs a smoke check there (enrolment, traffic over ztunnel, identities), then the
+## conformance scenarios on the cluster (conformance-external). Needs docker, kind, kubectl and helm (not on this
 ## machine: the script says so and stops). See scripts/e2e-kind.sh.
 e2e-kind:
 	scripts/e2e-kind.sh

@@ -82,6 +82,7 @@ public final class Waypoint {
                 state,
                 metrics,
                 cfg.network(),
+                cfg.instanceIp(),
                 cfg.upstreamHbonePort());
         status = StatusServer.start(
                 cfg.readinessPort(),

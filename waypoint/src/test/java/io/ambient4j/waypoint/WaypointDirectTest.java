@@ -68,6 +68,9 @@ class WaypointDirectTest {
     static final InetAddress BACKEND_IP = InetAddress.ofLiteral("127.0.61.1");
     static final InetAddress CLIENT_IP = InetAddress.ofLiteral("127.0.62.1");
     static final String VIP = "240.240.0.10";
+    /** A service bound to another waypoint. */
+    static final String OTHER_VIP = "240.240.0.20";
+
     static final SpiffeId WAYPOINT_ID = SpiffeId.parse("spiffe://cluster.local/ns/app/sa/waypoint");
     static final SpiffeId CLIENT_ID = SpiffeId.parse("spiffe://cluster.local/ns/app/sa/client-sa");
 
@@ -93,9 +96,27 @@ class WaypointDirectTest {
         addr(Address.newBuilder()
                 .setWorkload(Protos.pod("app", "client", CLIENT_IP.getHostAddress()))
                 .build());
+        // The waypoint itself (its pod and Service), and what is bound to it.
         addr(Address.newBuilder()
                 .setWorkload(Protos.member(
-                        Protos.pod("app", "backend", BACKEND_IP.getHostAddress()),
+                        Protos.pod("app", "waypoint", WAYPOINT_IP.getHostAddress())
+                                .setServiceAccount("waypoint"),
+                        "app",
+                        "waypoint.app.svc.cluster.local",
+                        15008,
+                        15008))
+                .build());
+        addr(Address.newBuilder()
+                .setService(Protos.service("app", "waypoint", "240.240.0.2", 15008, 15008))
+                .build());
+        addr(Address.newBuilder()
+                .setService(Protos.service("app", "elsewhere", OTHER_VIP, 80, http)
+                        .setWaypoint(Protos.waypointByHost("app", "other-waypoint.app.svc.cluster.local")))
+                .build());
+        addr(Address.newBuilder()
+                .setWorkload(Protos.member(
+                        Protos.pod("app", "backend", BACKEND_IP.getHostAddress())
+                                .setWaypoint(Protos.waypointByHost("app", "waypoint.app.svc.cluster.local")),
                         "app",
                         "sidecar.app.svc.cluster.local",
                         80,
@@ -105,17 +126,40 @@ class WaypointDirectTest {
                         9100,
                         backend.greeterPort(),
                         8081,
-                        backend.upgradePort()))
+                        backend.upgradePort(),
+                        9200,
+                        echo))
                 .build());
         var sidecar = Protos.service(
-                "app", "sidecar", VIP, 80, http, 9000, echo, 9100, backend.greeterPort(), 8081, backend.upgradePort());
+                "app",
+                "sidecar",
+                VIP,
+                80,
+                http,
+                9000,
+                echo,
+                9100,
+                backend.greeterPort(),
+                8081,
+                backend.upgradePort(),
+                9200,
+                echo);
         sidecar.getPortsBuilder(2).setAppProtocol(io.ambient4j.api.workload.AppProtocol.TCP);
+        sidecar.setWaypoint(Protos.waypointByHost("app", "waypoint.app.svc.cluster.local"));
         addr(Address.newBuilder().setService(sidecar).build());
         xds.put(
                 WaypointTypeUrls.L7_POLICY,
                 "app/deny-denied",
                 policy("app", "deny-denied", io.ambient4j.api.waypoint.L7Policy.Action.DENY)
                         .addRules(to(null, "/denied"))
+                        .build());
+        xds.put(
+                WaypointTypeUrls.L7_POLICY,
+                "app/deny-port-9200",
+                policy("app", "deny-port-9200", io.ambient4j.api.waypoint.L7Policy.Action.DENY)
+                        .addRules(io.ambient4j.api.waypoint.L7Rule.newBuilder()
+                                .addTo(io.ambient4j.api.waypoint.L7Operation.newBuilder()
+                                        .addPorts("9200")))
                         .build());
         xds.put(
                 WaypointTypeUrls.HTTP_ROUTE,
@@ -250,7 +294,10 @@ class WaypointDirectTest {
                 .containsPattern("istio_requests_total\\{[^}]*destination_workload=\"backend\",[^}]*"
                         + "response_code=\"200\"[^}]*\\} 2")
                 .containsPattern("istio_requests_total\\{[^}]*response_code=\"500\"[^}]*\\} 1")
-                .contains("istio_request_duration_milliseconds_bucket{");
+                .contains("istio_request_duration_milliseconds_bucket{")
+                .contains("istio_request_bytes_bucket{")
+                // the 403's response: status line, three fields and "RBAC: access denied"
+                .containsPattern("istio_response_bytes_sum\\{[^}]*response_code=\"403\"[^}]*\\} [1-9][0-9]+\\.0");
 
         String dump = http(waypoint.adminPort(), "/config_dump");
         assertThat(dump)
@@ -259,7 +306,7 @@ class WaypointDirectTest {
                 .contains("{\"name\": \"app/deny-denied\", \"action\": \"DENY\"")
                 .contains("{\"name\": \"app/sidecar\", \"rules\": 4, \"parents\": "
                         + "[\"app/sidecar.app.svc.cluster.local:80\"]}")
-                .contains("\"services\": [\"app/sidecar.app.svc.cluster.local\"]");
+                .contains("\"app/sidecar.app.svc.cluster.local\"");
     }
 
     @Test
@@ -296,6 +343,21 @@ class WaypointDirectTest {
         assertThat(http(waypoint.statsPort(), "/stats/prometheus"))
                 .containsPattern(
                         "istio_tcp_received_bytes_total\\{[^}]*request_protocol=\"tcp\"[^}]*\\} " + payload.length);
+    }
+
+    @Test
+    void C100_l4DenyOnARelayedPortResetsTheTunnel() throws Exception {
+        HboneStream s = client.open(VIP + ":9200", HboneHeaders.empty());
+        s.output().write("\u0000raw".getBytes(StandardCharsets.ISO_8859_1));
+        s.output().flush();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                    if (s.input().read() < 0) {
+                        throw new IOException("ended");
+                    }
+                })
+                .isInstanceOf(IOException.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> http(waypoint.statsPort(), "/stats/prometheus").contains("response_flags=\"DENY\""));
     }
 
     @Test
@@ -434,8 +496,63 @@ class WaypointDirectTest {
     }
 
     @Test
+    void fuzzedRequestsThroughTunnelsEndCleanlyAndAnotherTunnelKeepsWorking() throws Exception {
+        HboneStream keeper = client.open(VIP + ":80", HboneHeaders.empty());
+        HttpInput kin = new HttpInput(keeper.input());
+        assertThat(exchange(keeper, kin, get("/before")).status()).isEqualTo(200);
+        String[] seeds = {
+            get("/fuzz?a=b"),
+            "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody",
+            "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n0\r\n\r\n",
+        };
+        java.util.Random rnd = new java.util.Random(1127);
+        int answered = 0;
+        for (int i = 0; i < 120; i++) {
+            byte[] b = seeds[rnd.nextInt(seeds.length)].getBytes(StandardCharsets.ISO_8859_1);
+            for (int e = 1 + rnd.nextInt(3); e > 0; e--) {
+                b = io.ambient4j.waypoint.http.Http1FuzzTest.mutate(b, rnd);
+            }
+            HboneStream s = client.open(VIP + ":80", HboneHeaders.empty());
+            s.output().write(b);
+            s.output().close(); // END_STREAM: a truncated request must not make the waypoint wait forever
+            java.util.concurrent.atomic.AtomicReference<byte[]> reply =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    reply.set(s.input().readAllBytes());
+                } catch (IOException ex) {
+                    reply.set(new byte[0]); // reset: also an end
+                }
+            });
+            boolean ended = reader.join(Duration.ofSeconds(10));
+            if (!ended) {
+                s.reset();
+            }
+            assertThat(ended)
+                    .as("tunnel %d (%s) ended", i, new String(b, StandardCharsets.ISO_8859_1))
+                    .isTrue();
+            String text = new String(reply.get(), StandardCharsets.ISO_8859_1);
+            if (!text.isEmpty()) {
+                assertThat(text).startsWith("HTTP/1.");
+                answered++;
+            }
+            s.close();
+        }
+        assertThat(answered).isPositive();
+        assertThat(exchange(keeper, kin, get("/after")).status()).isEqualTo(200);
+        keeper.close();
+    }
+
+    @Test
     void unknownDestinationIsRefusedBeforeTheTunnelOpens() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.open("240.240.9.9:80", HboneHeaders.empty()))
+                .isInstanceOfSatisfying(
+                        HboneException.class, e -> assertThat(e.status()).isEqualTo(503));
+    }
+
+    @Test
+    void C098_aServiceBoundToAnotherWaypointIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.open(OTHER_VIP + ":80", HboneHeaders.empty()))
                 .isInstanceOfSatisfying(
                         HboneException.class, e -> assertThat(e.status()).isEqualTo(503));
     }

@@ -1,13 +1,19 @@
 package io.ambient4j.conformance.cli;
 
+import io.ambient4j.conformance.mesh.ApiServer;
 import io.ambient4j.conformance.mesh.MeshConfig;
 import io.ambient4j.conformance.mesh.MeshException;
 import io.ambient4j.conformance.mesh.MeshHarness;
+import io.ambient4j.conformance.scenario.ExternalCluster;
+import io.ambient4j.conformance.scenario.ExternalClusterException;
 import io.ambient4j.conformance.scenario.ScenarioResult;
 import io.ambient4j.conformance.scenario.Suite;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,7 +21,9 @@ import java.util.List;
  * {@code make conformance [SCENARIOS=dir]}: brings up a local mesh, runs every scenario of the folder,
  * writes the report ({@code REPORT}, default conformance/target/report.md), prints
  * {@code conformance: N passed, M failed[, K skipped]} with skip reasons, tears the mesh down, and exits
- * 1 when a scenario failed (2 when the mesh could not start).
+ * 1 when a scenario failed (2 when the mesh could not start). With {@code --kubeconfig <file> --image echo=<ref>}
+ * ({@link RunTarget}) it runs them on that cluster instead ({@code make e2e-kind}): partial results there name the
+ * steps that were skipped for needing node access.
  */
 public final class Conformance {
     private Conformance() {}
@@ -30,6 +38,18 @@ public final class Conformance {
         } catch (IllegalArgumentException e) {
             System.err.println("conformance: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        RunTarget target;
+        try {
+            target = RunTarget.parse(Arrays.asList(args), System.getenv());
+        } catch (ExternalClusterException e) {
+            System.err.println("conformance: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (target instanceof RunTarget.External ext) {
+            finish(report, external(ext, dir, files));
             return;
         }
         MeshConfig config = MeshConfig.defaults(prefix).withComponents(null);
@@ -47,11 +67,41 @@ public final class Conformance {
             System.exit(2);
             return;
         }
+        finish(report, results);
+    }
+
+    /** The scenarios on a cluster reached through its kubeconfig; exits 2 when it cannot be reached. */
+    private static List<ScenarioResult> external(RunTarget.External ext, Path dir, List<Path> files) {
+        ApiServer api;
+        try {
+            api = ApiServer.external(ext.kubeconfig());
+        } catch (MeshException e) {
+            System.err.println("conformance: " + e.getMessage());
+            System.exit(2);
+            return List.of();
+        }
+        try (KubernetesClient client = api.newClient()) {
+            ExternalCluster cluster = new ExternalCluster(client, ext.echoImage(), Duration.ofSeconds(120));
+            System.out.println("conformance: " + files.size() + " scenarios from " + dir + " on the cluster at "
+                    + api.url() + " (external mode: echo image " + ext.echoImage()
+                    + "; steps that need node access are skipped and reported)");
+            return Suite.run(cluster, files, System.out::println);
+        } catch (KubernetesClientException e) {
+            System.err.println("conformance: the cluster at " + api.url() + " did not answer: " + e.getMessage());
+            System.exit(2);
+            return List.of();
+        }
+    }
+
+    private static void finish(Path report, List<ScenarioResult> results) throws IOException {
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, Suite.report(results));
         results.stream()
                 .filter(r -> r.status() == ScenarioResult.Status.SKIPPED)
                 .forEach(r -> System.out.println("skipped " + Path.of(r.file()).getFileName() + ": " + r.detail()));
+        results.stream()
+                .filter(r -> r.status() == ScenarioResult.Status.PARTIAL)
+                .forEach(r -> System.out.println("partial " + Path.of(r.file()).getFileName() + ": " + r.detail()));
         System.out.println("report: " + report);
         System.out.println(Suite.summary(results));
         System.exit(results.stream().anyMatch(r -> r.status() == ScenarioResult.Status.FAILED) ? 1 : 0);

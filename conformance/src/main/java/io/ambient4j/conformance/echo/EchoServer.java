@@ -47,10 +47,26 @@ public final class EchoServer implements AutoCloseable {
     public static EchoServer start(
             NetnsExecutor executor, String netnsName, String pod, String namespace, List<Port> ports)
             throws IOException {
-        EchoServer server = new EchoServer(pod, namespace);
         try (Netns netns = Netns.named(netnsName)) {
+            return serve(pod, namespace, ports, () -> executor.call(netns, ServerSocketChannel::open));
+        }
+    }
+
+    /**
+     * Opens and serves {@code ports} in this process's own namespace: the echo image, where the container's network
+     * is the pod's.
+     */
+    public static EchoServer startHere(String pod, String namespace, List<Port> ports) throws IOException {
+        return serve(pod, namespace, ports, ServerSocketChannel::open);
+    }
+
+    private static EchoServer serve(
+            String pod, String namespace, List<Port> ports, NetnsExecutor.Task<ServerSocketChannel> open)
+            throws IOException {
+        EchoServer server = new EchoServer(pod, namespace);
+        try {
             for (Port p : ports) {
-                ServerSocketChannel listener = executor.call(netns, ServerSocketChannel::open);
+                ServerSocketChannel listener = open.run();
                 server.listeners.add(listener);
                 String bind = EchoProtocol.loopbackOnly(p.name()) ? "127.0.0.1" : "0.0.0.0";
                 listener.bind(new InetSocketAddress(bind, p.port()), 128);

@@ -76,8 +76,9 @@ public final class MeshHarness implements AutoCloseable {
         if (config.kubeconfig() != null) {
             throw new MeshException(
                     MeshException.Reason.API_SERVER,
-                    "an external API server (" + config.kubeconfig() + ") is not supported yet: pods from a real"
-                            + " cluster would need kubectl-exec checks; use the embedded API server");
+                    "a local mesh runs its own embedded API server, not " + config.kubeconfig()
+                            + ": to run the scenarios on a real cluster use the runner's external mode"
+                            + " (Conformance --kubeconfig <file> --image echo=<ref>, conformance/README.md)");
         }
         MeshHarness h = new MeshHarness(config);
         h.hook = new Thread(h::close, "mesh-down-" + config.prefix());

@@ -60,7 +60,19 @@ public final class Probe {
         this.executor = executor;
     }
 
-    /** Connects from {@code netns} to {@code url} (http, https, h2c, grpc, tcp, tcp-server). */
+    /**
+     * A probe for the namespace this process runs in (a container's own network), with the names resolved through
+     * {@code /etc/resolv.conf}: the echo image's {@code probe} mode, run by {@code kubectl exec} in a cluster pod.
+     * Its {@link #run} takes {@code null} as the namespace.
+     */
+    public static Probe here() {
+        return new Probe(null);
+    }
+
+    /**
+     * Connects from {@code netns} ({@code null}: this process's own namespace, see {@link #here}) to {@code url}
+     * (http, https, h2c, grpc, tcp, tcp-server).
+     */
     public Outcome run(
             String netns, String url, String method, Map<String, String> headers, String send, Duration timeout) {
         URI uri = URI.create(url);
@@ -75,8 +87,8 @@ public final class Probe {
         }
         int ms = (int) timeout.toMillis();
         SocketChannel channel;
-        try (Netns ns = Netns.named(netns)) {
-            channel = executor.call(ns, SocketChannel::open);
+        try {
+            channel = open(netns, SocketChannel::open);
         } catch (IOException e) {
             return Outcome.failed("other", "cannot open a socket in " + netns + ": " + e.getMessage());
         }
@@ -355,6 +367,19 @@ public final class Probe {
         return out.toByteArray();
     }
 
+    /** Opens a socket inside {@code netns}, or here when it is null. */
+    private <T> T open(String netns, NetnsExecutor.Task<T> socket) throws IOException {
+        if (netns == null) {
+            return socket.run();
+        }
+        if (executor == null) {
+            throw new IOException("this probe runs in its own namespace only (asked for " + netns + ")");
+        }
+        try (Netns ns = Netns.named(netns)) {
+            return executor.call(ns, socket);
+        }
+    }
+
     /** Resolves {@code host} inside the namespace via its resolv.conf (search list, ndots 5). */
     String resolve(String netns, String host, Duration timeout) throws IOException {
         if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
@@ -366,10 +391,7 @@ public final class Probe {
             conf.search().forEach(d -> candidates.add(host + "." + d));
         }
         candidates.add(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
-        DatagramChannel ch;
-        try (Netns ns = Netns.named(netns)) {
-            ch = executor.call(ns, DatagramChannel::open);
-        }
+        DatagramChannel ch = open(netns, DatagramChannel::open);
         try (ch) {
             ch.socket().setSoTimeout((int) Math.min(timeout.toMillis(), 2000));
             for (String name : candidates) {
@@ -391,9 +413,8 @@ public final class Probe {
     /** The nameserver and search list a namespace uses. */
     record ResolvConf(String nameserver, List<String> search) {
         static ResolvConf read(String netns) throws IOException {
-            Path p = Path.of("/etc/netns", netns, "resolv.conf");
+            Path p = netns == null ? Path.of("/etc/resolv.conf") : Path.of("/etc/netns", netns, "resolv.conf");
             if (!Files.exists(p)) {
-                p = Path.of("/etc/netns", netns, "resolv.conf");
                 throw new IOException("no " + p + " (namespaces without a resolv.conf cannot resolve names)");
             }
             String ns = null;

@@ -80,7 +80,7 @@ public record Scenario(String file, List<String> cases, String description, List
     public record Check(int line, String name, Assertion assertion, Duration within) implements Step {}
 
     /** What a check asserts. */
-    public sealed interface Assertion permits Connect, Annotation, Rules, Metric, Field {}
+    public sealed interface Assertion permits Connect, Annotation, Rules, Metric, Field, Log {}
 
     /** A connection from {@code from} to {@code url} with expectations on the outcome. */
     public record Connect(
@@ -124,6 +124,22 @@ public record Scenario(String file, List<String> cases, String description, List
      */
     public record Field(ObjectRef ref, List<Object> path, String value, String contains, boolean absent)
             implements Assertion {}
+
+    /**
+     * A component's log (ztunnel or the CNI agent of a node, or istiod) contains / lacks the given strings: an access
+     * log line with a workload's identity, for instance. {@code node} is null for istiod.
+     */
+    public record Log(String component, String node, List<String> contains, List<String> absent) implements Assertion {
+        public Log {
+            contains = List.copyOf(contains);
+            absent = List.copyOf(absent);
+        }
+
+        /** The component instance whose log this is, as the local mesh names it ({@code ztunnel-node-2}, {@code istiod}). */
+        public String instance() {
+            return node == null ? component : component + "-" + node;
+        }
+    }
 
     /** A Prometheus series read from {@code url} (from {@code from}) matches labels and a value test. */
     public record Metric(Target from, String url, String name, Map<String, String> labels, String value)

@@ -189,19 +189,21 @@ public final class ScenarioParser {
                         "annotation",
                         "rules",
                         "metric",
-                        "field"));
+                        "field",
+                        "log"));
         String name = m.containsKey("name") ? scalar(m.get("name").getValueNode(), "name") : "check at line " + line;
         Duration within = m.containsKey("within") ? duration(m.get("within").getValueNode()) : Duration.ofSeconds(10);
         int kinds = (m.containsKey("url") ? 1 : 0)
                 + (m.containsKey("annotation") ? 1 : 0)
                 + (m.containsKey("rules") ? 1 : 0)
                 + (m.containsKey("metric") ? 1 : 0)
-                + (m.containsKey("field") ? 1 : 0);
+                + (m.containsKey("field") ? 1 : 0)
+                + (m.containsKey("log") ? 1 : 0);
         if (kinds != 1) {
             throw err(
                     v,
                     Reason.BAD_VALUE,
-                    "check '" + name + "' needs exactly one of url, annotation, rules, metric, field");
+                    "check '" + name + "' needs exactly one of url, annotation, rules, metric, field, log");
         }
         Scenario.Assertion a;
         if (m.containsKey("url")) {
@@ -219,6 +221,8 @@ public final class ScenarioParser {
             a = new Scenario.Annotation(pod, key, value, absent);
         } else if (m.containsKey("field")) {
             a = field(m.get("field").getValueNode());
+        } else if (m.containsKey("log")) {
+            a = log(m.get("log").getValueNode());
         } else if (m.containsKey("rules")) {
             Node rn = m.get("rules").getValueNode();
             Map<String, NodeTuple> rm =
@@ -253,6 +257,32 @@ public final class ScenarioParser {
             a = new Scenario.Metric(from, url, metricName, labels, value);
         }
         return new Scenario.Check(line, name, a, within);
+    }
+
+    private Scenario.Log log(Node ln) {
+        Map<String, NodeTuple> lm = mapping(ln, "log", Set.of("component", "node", "contains", "absent"));
+        Node cn = required(lm, "component", ln);
+        String component = scalar(cn, "component");
+        if (!Set.of("istiod", "ztunnel", "cni").contains(component)) {
+            throw err(cn, Reason.BAD_VALUE, "log component must be istiod, ztunnel or cni, not '" + component + "'");
+        }
+        String node = lm.containsKey("node") ? scalar(lm.get("node").getValueNode(), "node") : null;
+        if (component.equals("istiod") ? node != null : node == null) {
+            throw err(
+                    ln,
+                    component.equals("istiod") ? Reason.BAD_VALUE : Reason.MISSING_FIELD,
+                    component.equals("istiod")
+                            ? "istiod runs once: its log check takes no 'node'"
+                            : "the " + component + " log check needs the 'node' it runs on (node-1, ...)");
+        }
+        List<String> contains =
+                lm.containsKey("contains") ? strings(lm.get("contains").getValueNode(), "contains") : List.of();
+        List<String> absent =
+                lm.containsKey("absent") ? strings(lm.get("absent").getValueNode(), "absent") : List.of();
+        if (contains.isEmpty() && absent.isEmpty()) {
+            throw err(ln, Reason.MISSING_FIELD, "log check needs 'contains' or 'absent'");
+        }
+        return new Scenario.Log(component, node, contains, absent);
     }
 
     private Scenario.Field field(Node fn) {

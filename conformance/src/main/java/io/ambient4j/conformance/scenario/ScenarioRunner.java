@@ -1,9 +1,7 @@
 package io.ambient4j.conformance.scenario;
 
 import io.ambient4j.conformance.kubelet.DeploymentController;
-import io.ambient4j.conformance.mesh.Manifests;
 import io.ambient4j.conformance.mesh.MeshHarness;
-import io.ambient4j.conformance.mesh.Sh;
 import io.ambient4j.conformance.scenario.Scenario.Target;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,9 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs one parsed scenario against a running local mesh: applies and changes objects, waits for
- * conditions, runs checks (each retried until it holds or its {@code within} deadline passes), and at
- * the end deletes every object the scenario applied, so scenarios do not see each other's objects.
+ * Runs one parsed scenario against a {@link Cluster} (the local mesh or an external cluster): applies and changes
+ * objects, waits for conditions, runs checks (each retried until it holds or its {@code within} deadline passes), and
+ * at the end deletes every object the scenario applied, so scenarios do not see each other's objects. Steps the
+ * cluster cannot carry out ({@link StepSupport}) are skipped and reported, never passed.
  */
 public final class ScenarioRunner {
     private static final Pattern PLACEHOLDER =
@@ -31,14 +30,16 @@ public final class ScenarioRunner {
     private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
             new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
-    private final MeshHarness mesh;
+    private final Cluster cluster;
     private final KubernetesClient client;
-    private final Probe probe;
 
     public ScenarioRunner(MeshHarness mesh) {
-        this.mesh = mesh;
-        this.client = mesh.client();
-        this.probe = new Probe(mesh.executor());
+        this(new LocalCluster(mesh));
+    }
+
+    public ScenarioRunner(Cluster cluster) {
+        this.cluster = cluster;
+        this.client = cluster.client();
     }
 
     /** Component instances the running scenario stopped and has not started again. */
@@ -47,7 +48,7 @@ public final class ScenarioRunner {
     /** Runs the scenario; never throws for scenario failures. */
     public ScenarioResult run(Scenario s) {
         Instant start = Instant.now();
-        Map<String, String> unavailable = mesh.unavailableComponents();
+        Map<String, String> unavailable = cluster.unavailableComponents();
         List<String> missing =
                 s.requires().stream().filter(unavailable::containsKey).toList();
         if (!missing.isEmpty()) {
@@ -56,10 +57,22 @@ public final class ScenarioRunner {
             return new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.SKIPPED, Duration.ZERO, why);
         }
         List<Scenario.ObjectRef> applied = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         stopped.clear();
         String failure = null;
         try {
             for (Scenario.Step step : s.steps()) {
+                StepSupport.Decision d = StepSupport.of(step, cluster.mode());
+                if (d instanceof StepSupport.SkipStep(String why)) {
+                    skipped.add("line " + step.line() + " " + describe(step) + ": skipped (" + why + ")");
+                    continue;
+                }
+                if (d instanceof StepSupport.SkipRest(String why)) {
+                    skipped.add("line " + step.line() + " " + describe(step) + " and the "
+                            + (s.steps().size() - 1 - s.steps().indexOf(step)) + " steps after it: skipped (" + why
+                            + ")");
+                    break;
+                }
                 Optional<String> f = step(step, applied);
                 if (f.isPresent()) {
                     failure = "line " + step.line() + ": " + f.get();
@@ -71,24 +84,30 @@ public final class ScenarioRunner {
         } finally {
             // components a scenario stopped come back before the next one runs, whatever happened
             for (String instance : List.copyOf(stopped)) {
-                Optional<String> notReady = mesh.startComponent(instance);
+                Optional<String> notReady = cluster.startComponent(instance);
                 if (notReady.isPresent() && failure == null) {
                     failure = "restoring " + instance + " after the scenario: " + notReady.get();
                 }
             }
             stopped.clear();
-            cleanup(applied);
+            cluster.cleanup(applied);
         }
-        Duration time = Duration.between(start, Instant.now());
-        return failure == null
-                ? new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.PASSED, time, "")
-                : new ScenarioResult(s.file(), s.cases(), ScenarioResult.Status.FAILED, time, failure);
+        return ScenarioResult.of(s.file(), s.cases(), Duration.between(start, Instant.now()), failure, skipped);
+    }
+
+    /** A step's short description for the report (pure). */
+    static String describe(Scenario.Step step) {
+        return switch (step) {
+            case Scenario.Check c -> "check '" + c.name() + "'";
+            case Scenario.Component c -> "component " + c.action() + " " + c.instance();
+            default -> step.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private Optional<String> step(Scenario.Step step, List<Scenario.ObjectRef> applied) {
         switch (step) {
             case Scenario.Apply a -> {
-                for (HasMetadata h : Manifests.apply(client, a.yaml())) {
+                for (HasMetadata h : cluster.apply(a.yaml())) {
                     Scenario.ObjectRef ref = ObjectAccess.refOf(h);
                     if (!applied.contains(ref)) {
                         applied.add(ref);
@@ -128,12 +147,12 @@ public final class ScenarioRunner {
     private Optional<String> component(Scenario.Component c) {
         if (!c.action().equals("start")) {
             stopped.add(c.instance());
-            mesh.stopComponent(c.instance());
+            cluster.stopComponent(c.instance());
         }
         if (c.action().equals("stop")) {
             return Optional.empty();
         }
-        Optional<String> notReady = mesh.startComponent(c.instance());
+        Optional<String> notReady = cluster.startComponent(c.instance());
         if (notReady.isEmpty()) {
             stopped.remove(c.instance());
         }
@@ -229,7 +248,7 @@ public final class ScenarioRunner {
                         : List.of("annotation " + an.key() + " is " + v + ", expected " + an.value());
             }
             case Scenario.Rules r -> {
-                String save = Sh.run(Sh.inNetns(netns(r.where()), "iptables-save", "-t", r.table()), null);
+                String save = cluster.iptablesSave(r.where(), podOf(r.where()), r.table());
                 yield Verdicts.rules(save, r.contains(), r.absent());
             }
             case Scenario.Field f -> {
@@ -237,9 +256,17 @@ public final class ScenarioRunner {
                 Object tree = h == null ? null : JSON.convertValue(h, Map.class);
                 yield Verdicts.field(tree, f);
             }
+            case Scenario.Log l -> {
+                String text = cluster.componentLog(l.component(), l.node());
+                yield Verdicts.log(
+                        l.instance(),
+                        text,
+                        l.contains().stream().map(this::substitute).toList(),
+                        l.absent().stream().map(this::substitute).toList());
+            }
             case Scenario.Metric m -> {
-                Outcome o =
-                        probe.run(netns(m.from()), substitute(m.url()), "GET", Map.of(), null, Duration.ofSeconds(3));
+                Outcome o = cluster.connect(
+                        m.from(), podOf(m.from()), substitute(m.url()), "GET", Map.of(), null, Duration.ofSeconds(3));
                 if (o.error() != null || o.status() == null || o.status() != 200) {
                     yield List.of("metrics at " + m.url() + ": " + o.describe());
                 }
@@ -250,14 +277,14 @@ public final class ScenarioRunner {
     }
 
     private List<String> connect(Scenario.Connect c) {
-        String netns = netns(c.from());
+        Pod from = podOf(c.from());
         String url = substitute(c.url());
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         c.headers().forEach((k, v) -> headers.put(k, substitute(v)));
         Scenario.Expect e = substitute(c.expect());
         String sourceIp = e.sourceIp() == null ? null : e.sourceIp().equals("from") ? ipOf(c.from()) : e.sourceIp();
         for (int i = 0; i < c.repeat(); i++) {
-            Outcome o = probe.run(netns, url, c.method(), headers, c.send(), c.timeout());
+            Outcome o = cluster.connect(c.from(), from, url, c.method(), headers, c.send(), c.timeout());
             List<String> failures = Verdicts.judge(e, o, sourceIp);
             if (!failures.isEmpty()) {
                 return c.repeat() > 1
@@ -306,7 +333,7 @@ public final class ScenarioRunner {
                     }
                     yield s.getSpec().getClusterIP();
                 }
-                default -> mesh.topology().node(arg).nodeIp();
+                default -> cluster.nodeIp(arg);
             };
             m.appendReplacement(b, Matcher.quoteReplacement(value));
         }
@@ -347,9 +374,7 @@ public final class ScenarioRunner {
         }
         return client.pods().inNamespace(t.namespace()).list().getItems().stream()
                 .filter(p -> p.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(r -> "ReplicaSet".equals(r.getKind())
-                                && r.getName().startsWith(t.name() + "-")
-                                && r.getName().length() == t.name().length() + 11))
+                        .anyMatch(r -> "ReplicaSet".equals(r.getKind()) && replicaSetOf(t.name(), r.getName())))
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .filter(DeploymentController::isReady)
                 .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
@@ -357,60 +382,39 @@ public final class ScenarioRunner {
                 .orElseThrow(() -> new IllegalStateException("no ready pod of " + t));
     }
 
-    private String netns(Target t) {
-        return switch (t.kind()) {
-            case OUTSIDE -> mesh.topology().underlayNetns();
-            case NODE -> mesh.topology().node(t.name()).netns();
-            default -> {
-                Pod p = pod(t);
-                yield mesh.topology()
-                        .podNetns(
-                                p.getMetadata().getNamespace(), p.getMetadata().getName());
-            }
-        };
+    /**
+     * Whether a ReplicaSet name belongs to a Deployment (pure): {@code <deployment>-<pod-template-hash>}, the hash
+     * without dashes (so {@code server-v2-...} is not {@code server}'s).
+     */
+    static boolean replicaSetOf(String deployment, String replicaSet) {
+        if (!replicaSet.startsWith(deployment + "-")) {
+            return false;
+        }
+        String hash = replicaSet.substring(deployment.length() + 1);
+        return !hash.isEmpty() && hash.chars().allMatch(Character::isLetterOrDigit);
+    }
+
+    /** The pod of a pod or workload target; null for a node or outside. */
+    private Pod podOf(Target t) {
+        return t.kind() == Target.Kind.POD || t.kind() == Target.Kind.WORKLOAD ? pod(t) : null;
     }
 
     private String ipOf(Target t) {
         return switch (t.kind()) {
-            case OUTSIDE -> io.ambient4j.conformance.mesh.Topology.UNDERLAY_IP;
-            case NODE -> mesh.topology().node(t.name()).nodeIp();
+            case OUTSIDE -> cluster.outsideIp();
+            case NODE -> cluster.nodeIp(t.name());
             default -> podIp(pod(t));
         };
     }
 
-    private void cleanup(List<Scenario.ObjectRef> applied) {
-        for (Scenario.ObjectRef ref : applied.reversed()) {
-            try {
-                ObjectAccess.delete(client, ref);
-            } catch (RuntimeException ignored) {
-                // already gone, or deleted by the scenario itself
-            }
-        }
-        // The embedded API has no namespace controller: delete what the controllers made in those namespaces.
-        List<String> namespaces = applied.stream()
-                .filter(r -> r.kind().equals("Namespace"))
-                .map(Scenario.ObjectRef::name)
-                .toList();
-        for (String ns : namespaces) {
-            client.apps().deployments().inNamespace(ns).delete();
-            client.apps().replicaSets().inNamespace(ns).delete();
-            client.pods().inNamespace(ns).delete();
-            client.services().inNamespace(ns).delete();
-        }
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (Instant.now().isBefore(deadline)
-                && mesh.kubelet().realisedPods().keySet().stream()
-                        .anyMatch(k -> namespaces.contains(k.substring(0, k.indexOf('/')))
-                                || applied.stream()
-                                        .anyMatch(r ->
-                                                r.kind().equals("Pod") && k.equals(r.namespace() + "/" + r.name())))) {
-            pause();
-        }
+    private static void pause() {
+        pause(POLL);
     }
 
-    private static void pause() {
+    /** Waits between two polls of the API (the runner's loops have deadlines; this is their step). */
+    static void pause(Duration poll) {
         try {
-            Thread.sleep(POLL);
+            Thread.sleep(poll);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");

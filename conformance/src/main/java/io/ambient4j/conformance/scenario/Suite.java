@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs every scenario file of a folder (any folder, in name order) against one mesh, and renders the
- * report table and the closing summary line. A file that does not parse counts as a failed scenario
+ * report table and the closing summary line ({@code partial}: scenarios whose steps that ran passed while some
+ * were skipped, as on an external cluster). A file that does not parse counts as a failed scenario
  * whose detail is the parser's file:line message.
  */
 public final class Suite {
@@ -32,7 +33,12 @@ public final class Suite {
     /** Parses and runs each file; {@code log} receives one line per scenario as it finishes. */
     public static List<ScenarioResult> run(
             MeshHarness mesh, List<Path> files, java.util.function.Consumer<String> log) {
-        ScenarioRunner runner = new ScenarioRunner(mesh);
+        return run(new LocalCluster(mesh), files, log);
+    }
+
+    /** Parses and runs each file on any {@link Cluster}; {@code log} receives one line per scenario. */
+    public static List<ScenarioResult> run(Cluster cluster, List<Path> files, java.util.function.Consumer<String> log) {
+        ScenarioRunner runner = new ScenarioRunner(cluster);
         List<ScenarioResult> results = new ArrayList<>();
         for (Path f : files) {
             ScenarioResult r;
@@ -90,7 +96,11 @@ public final class Suite {
         long skipped = results.stream()
                 .filter(r -> r.status() == ScenarioResult.Status.SKIPPED)
                 .count();
+        long partial = results.stream()
+                .filter(r -> r.status() == ScenarioResult.Status.PARTIAL)
+                .count();
         return "conformance: " + passed + " passed, " + failed + " failed"
+                + (partial > 0 ? ", " + partial + " partial" : "")
                 + (skipped > 0 ? ", " + skipped + " skipped" : "");
     }
 }

@@ -145,6 +145,22 @@ public final class Verdicts {
         return failures;
     }
 
+    /** A component's log contains every {@code contains} string and no {@code absent} one (pure). */
+    public static List<String> log(String instance, String log, List<String> contains, List<String> absent) {
+        List<String> failures = new ArrayList<>();
+        for (String c : contains) {
+            if (!log.contains(c)) {
+                failures.add("the log of " + instance + " lacks '" + c + "'");
+            }
+        }
+        for (String a : absent) {
+            if (log.contains(a)) {
+                failures.add("the log of " + instance + " contains '" + a + "' that must be absent");
+            }
+        }
+        return failures;
+    }
+
     /** Follows a field path through maps and lists (pure); empty when it leads nowhere. */
     public static Optional<Object> walk(Object root, List<Object> path) {
         Object cur = root;

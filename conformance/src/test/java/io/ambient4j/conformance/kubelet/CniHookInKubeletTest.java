@@ -80,8 +80,11 @@ class CniHookInKubeletTest {
             client.pods().inNamespace("default").withName("fine").delete();
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(Files.readString(log)).contains("DEL fine"));
-            assertThat(Sh.exec(java.util.List.of("ip", "netns", "list"), null).stdout())
-                    .doesNotContain(prefix + "-default-fine");
+            // the hook logs DEL before the kubelet deletes the namespace: wait for that too
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(Sh.exec(java.util.List.of("ip", "netns", "list"), null)
+                                    .stdout())
+                            .doesNotContain(prefix + "-default-fine"));
         }
     }
 }

@@ -151,7 +151,52 @@ class ScenarioParserTest {
                         "cases: [C058]\nsteps:\n  - check:\n      field: {kind: ConfigMap, name: c, path: data, value: a}\n",
                         4,
                         ScenarioException.Reason.BAD_VALUE,
-                        "path must be a non-empty list"));
+                        "path must be a non-empty list"),
+                Arguments.of(
+                        "cases: [C126]\nsteps:\n  - check:\n      log: {component: envoy, node: node-1, contains: [x]}\n",
+                        4,
+                        ScenarioException.Reason.BAD_VALUE,
+                        "log component must be istiod, ztunnel or cni, not 'envoy'"),
+                Arguments.of(
+                        "cases: [C126]\nsteps:\n  - check:\n      log: {component: ztunnel, contains: [x]}\n",
+                        4,
+                        ScenarioException.Reason.MISSING_FIELD,
+                        "needs the 'node' it runs on"),
+                Arguments.of(
+                        "cases: [C126]\nsteps:\n  - check:\n      log: {component: istiod, node: node-1, contains: [x]}\n",
+                        4,
+                        ScenarioException.Reason.BAD_VALUE,
+                        "takes no 'node'"),
+                Arguments.of(
+                        "cases: [C126]\nsteps:\n  - check:\n      log: {component: cni, node: node-1}\n",
+                        4,
+                        ScenarioException.Reason.MISSING_FIELD,
+                        "log check needs 'contains' or 'absent'"));
+    }
+
+    @Test
+    void C126_logChecksParse() {
+        Scenario s = ScenarioParser.parse("log.yaml", """
+                cases: [C126]
+                steps:
+                  - check:
+                      log: {component: ztunnel, node: node-2, contains: ['src.identity="spiffe://x"'], absent: [panic]}
+                  - check:
+                      log: {component: istiod, absent: [ERROR]}
+                """);
+        Scenario.Log z = (Scenario.Log) ((Scenario.Check) s.steps().get(0)).assertion();
+        assertThat(z)
+                .isEqualTo(new Scenario.Log(
+                        "ztunnel", "node-2", List.of("src.identity=\"spiffe://x\""), List.of("panic")));
+        assertThat(z.instance()).isEqualTo("ztunnel-node-2");
+        Scenario.Log i = (Scenario.Log) ((Scenario.Check) s.steps().get(1)).assertion();
+        assertThat(i.instance()).isEqualTo("istiod");
+        assertThat(Verdicts.log("ztunnel-node-2", "a src.identity=\"spiffe://x\" b", z.contains(), z.absent()))
+                .isEmpty();
+        assertThat(Verdicts.log("ztunnel-node-2", "panic", z.contains(), z.absent()))
+                .containsExactly(
+                        "the log of ztunnel-node-2 lacks 'src.identity=\"spiffe://x\"'",
+                        "the log of ztunnel-node-2 contains 'panic' that must be absent");
     }
 
     @ParameterizedTest

@@ -4,13 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ambient4j.conformance.echo.EchoImage;
+import io.ambient4j.conformance.echo.EchoServer;
+import io.ambient4j.conformance.scenario.Outcome;
+import io.ambient4j.conformance.scenario.ProbeCommand;
+import io.ambient4j.conformance.scenario.ProbeWire;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +66,9 @@ class ImageTarballTest {
     @Test
     void everyImageTarballHasTheChartNameEntrypointAndARuntimeThatStarts() throws Exception {
         List<ImageModule> images = imageModules();
-        assertThat(images).extracting(ImageModule::name).contains("pilot", "install-cni", "ztunnel", "waypoint");
+        assertThat(images)
+                .extracting(ImageModule::name)
+                .contains("pilot", "install-cni", "ztunnel", "waypoint", "echo");
         for (ImageModule image : images) {
             checkImage(image);
         }
@@ -130,6 +142,10 @@ class ImageTarballTest {
                 String withOptions = javaInImage(work, rootfs, "@" + options, "-version");
                 assertThat(withOptions).contains("OpenJDK Runtime Environment");
             }
+            if (image.name().equals(EchoImage.NAME)) {
+                assertThat(image.mainClass()).isEqualTo(EchoImage.MAIN_CLASS);
+                echoServesAndProbes(work, rootfs, entrypoint);
+            }
         } finally {
             try (Stream<Path> s = Files.walk(work)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -141,6 +157,74 @@ class ImageTarballTest {
 
     private static String optionsFile(String image) {
         return "/etc/ambient4j/" + image + "-jvm.options";
+    }
+
+    /**
+     * The echo image as a pod uses it: its entrypoint (from the image config) with the {@code serve} args the runner gives an echo container,
+     * and the exact command the runner execs for a probe ({@link EchoImage#probeExec}), both inside the image's files;
+     * the probe's output is read back with the runner's {@link ProbeWire}.
+     */
+    private static void echoServesAndProbes(Path work, Path rootfs, List<String> entrypoint) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> serve = new ArrayList<>(inImage(rootfs));
+        serve.addAll(entrypoint);
+        serve.addAll(EchoImage.serveArgs(List.of(new EchoServer.Port("http", port))));
+        ProcessBuilder pb = new ProcessBuilder(serve).directory(work.toFile());
+        pb.environment().put("PATH", "/opt/java/bin");
+        pb.environment().put("POD_NAME", "echo-in-image");
+        pb.environment().put("POD_NAMESPACE", "images");
+        Process server = pb.start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertThat(first)
+                    .as(
+                            "echo serve in the image: %s",
+                            first == null
+                                    ? new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                                    : "")
+                    .isEqualTo("echo: serving http=" + port + " as images/echo-in-image");
+
+            List<String> probe = new ArrayList<>(inImage(rootfs));
+            probe.addAll(EchoImage.probeExec(new ProbeCommand(
+                            "http://127.0.0.1:" + port + "/from-the-image",
+                            "GET",
+                            Map.of(),
+                            null,
+                            Duration.ofSeconds(5))
+                    .args()));
+            ProcessBuilder pp = new ProcessBuilder(probe).directory(work.toFile());
+            pp.environment().put("PATH", "/opt/java/bin");
+            Process p = pp.start();
+            String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(answer).isZero();
+            Outcome o = ProbeWire.decode(answer);
+            assertThat(o.status()).as(o.describe()).isEqualTo(200);
+            assertThat(o.body()).contains("Hostname=echo-in-image", "Namespace=images", "URL=/from-the-image");
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    /** The prefix that runs a command inside the unpacked image (chroot, private mount and pid namespaces). */
+    private static List<String> inImage(Path rootfs) {
+        return List.of(
+                "/usr/bin/unshare",
+                "-m",
+                "-p",
+                "-f",
+                "--kill-child",
+                "--mount-proc=" + rootfs.resolve("proc"),
+                "/usr/sbin/chroot",
+                rootfs.toString());
     }
 
     /** The image's own java, run inside its unpacked files (chroot, private mount and pid namespaces). */

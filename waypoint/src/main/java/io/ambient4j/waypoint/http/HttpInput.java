@@ -14,6 +14,7 @@ public final class HttpInput {
     private final byte[] buf;
     private int pos;
     private int end;
+    private long consumed;
 
     public HttpInput(InputStream in, int bufferSize) {
         this.in = in;
@@ -22,6 +23,11 @@ public final class HttpInput {
 
     public HttpInput(InputStream in) {
         this(in, 16 * 1024);
+    }
+
+    /** Bytes handed out so far (lines, body reads, drained buffer): the request-size metric. */
+    public long consumed() {
+        return consumed;
     }
 
     /** Bytes buffered and not yet consumed. */
@@ -61,6 +67,7 @@ public final class HttpInput {
     /** A copy of the buffered, unconsumed bytes (handed to an L4 relay that takes the stream over). */
     public byte[] drainBuffered() {
         byte[] out = java.util.Arrays.copyOfRange(buf, pos, end);
+        consumed += out.length;
         pos = end;
         return out;
     }
@@ -91,6 +98,7 @@ public final class HttpInput {
                         throw new LineTooLongException(limit);
                     }
                     String part = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
+                    consumed += i + 1 - pos;
                     pos = i + 1;
                     String line = sb == null ? part : sb.append(part).toString();
                     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
@@ -105,6 +113,7 @@ public final class HttpInput {
                 sb = new StringBuilder();
             }
             sb.append(new String(buf, pos, len, StandardCharsets.ISO_8859_1));
+            consumed += len;
             pos = end;
         }
     }
@@ -115,9 +124,14 @@ public final class HttpInput {
             int n = Math.min(len, end - pos);
             System.arraycopy(buf, pos, b, off, n);
             pos += n;
+            consumed += n;
             return n;
         }
-        return in.read(b, off, len);
+        int r = in.read(b, off, len);
+        if (r > 0) {
+            consumed += r;
+        }
+        return r;
     }
 
     /** The rest of the bytes (buffered first, then the stream) as a stream, e.g. after a protocol upgrade. */

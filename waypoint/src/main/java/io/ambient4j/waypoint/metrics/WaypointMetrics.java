@@ -87,6 +87,8 @@ public final class WaypointMetrics {
     private final Counter requests =
             new Counter("istio_requests_total", "Total requests handled by the waypoint", HTTP_LABELS);
     private final Map<List<String>, Histogram> durations = new ConcurrentHashMap<>();
+    private final Map<List<String>, Histogram> requestBytes = new ConcurrentHashMap<>();
+    private final Map<List<String>, Histogram> responseBytes = new ConcurrentHashMap<>();
     private final Counter opened =
             new Counter("istio_tcp_connections_opened_total", "The total number of TCP connections opened", TCP_LABELS);
     private final Counter closed =
@@ -102,10 +104,18 @@ public final class WaypointMetrics {
 
     /** One HTTP request completed (or was answered by the waypoint itself). */
     public void request(Peer peer, int status, String responseFlags, double durationMs) {
+        request(peer, status, responseFlags, durationMs, 0, 0);
+    }
+
+    /** As {@link #request(Peer, int, String, double)}, with the request and response sizes (head and body). */
+    public void request(
+            Peer peer, int status, String responseFlags, double durationMs, long requestSize, long responseSize) {
         List<String> labels =
                 concat(peerValues(peer, "http"), List.of(Integer.toString(status), "-", responseFlags, "mutual_tls"));
         requests.add(labels, 1);
         durations.computeIfAbsent(labels, k -> new Histogram()).observe(durationMs);
+        requestBytes.computeIfAbsent(labels, k -> new Histogram()).observe(requestSize);
+        responseBytes.computeIfAbsent(labels, k -> new Histogram()).observe(responseSize);
     }
 
     /** An L4 (non-HTTP) tunnel was relayed to an endpoint. */
@@ -154,29 +164,35 @@ public final class WaypointMetrics {
     public String render() {
         StringBuilder sb = new StringBuilder();
         renderCounter(sb, requests);
-        sb.append("# HELP istio_request_duration_milliseconds Request duration through the waypoint.\n");
-        sb.append("# TYPE istio_request_duration_milliseconds histogram\n");
-        for (var e : sorted(durations)) {
-            Histogram h = e.getValue();
-            for (int i = 0; i < BUCKETS.length; i++) {
-                sample(sb, "istio_request_duration_milliseconds_bucket", HTTP_LABELS, e.getKey(), "le", fmt(BUCKETS[i]))
-                        .append(h.buckets[i].sum())
-                        .append('\n');
-            }
-            sample(sb, "istio_request_duration_milliseconds_bucket", HTTP_LABELS, e.getKey(), "le", "+Inf")
-                    .append(h.count.sum())
-                    .append('\n');
-            sample(sb, "istio_request_duration_milliseconds_sum", HTTP_LABELS, e.getKey(), null, null)
-                    .append(h.sum.sum())
-                    .append('\n');
-            sample(sb, "istio_request_duration_milliseconds_count", HTTP_LABELS, e.getKey(), null, null)
-                    .append(h.count.sum())
-                    .append('\n');
-        }
+        histogram(sb, "istio_request_duration_milliseconds", "Request duration through the waypoint", durations);
+        histogram(sb, "istio_request_bytes", "HTTP request sizes (head and body)", requestBytes);
+        histogram(sb, "istio_response_bytes", "HTTP response sizes (head and body)", responseBytes);
         for (Counter c : List.of(opened, closed, received, sent)) {
             renderCounter(sb, c);
         }
         return sb.toString();
+    }
+
+    private static void histogram(StringBuilder sb, String name, String help, Map<List<String>, Histogram> series) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append(".\n");
+        sb.append("# TYPE ").append(name).append(" histogram\n");
+        for (var e : sorted(series)) {
+            Histogram h = e.getValue();
+            for (int i = 0; i < BUCKETS.length; i++) {
+                sample(sb, name + "_bucket", HTTP_LABELS, e.getKey(), "le", fmt(BUCKETS[i]))
+                        .append(h.buckets[i].sum())
+                        .append('\n');
+            }
+            sample(sb, name + "_bucket", HTTP_LABELS, e.getKey(), "le", "+Inf")
+                    .append(h.count.sum())
+                    .append('\n');
+            sample(sb, name + "_sum", HTTP_LABELS, e.getKey(), null, null)
+                    .append(h.sum.sum())
+                    .append('\n');
+            sample(sb, name + "_count", HTTP_LABELS, e.getKey(), null, null)
+                    .append(h.count.sum())
+                    .append('\n');
+        }
     }
 
     /** The value of one {@code istio_requests_total} series whose labels include every given pair (tests, admin). */

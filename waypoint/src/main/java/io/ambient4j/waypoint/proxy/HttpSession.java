@@ -51,7 +51,7 @@ final class HttpSession {
     private final InetSocketAddress client;
     private final SpiffeId principal;
     private final HttpInput in;
-    private final OutputStream out;
+    private final Counting out;
 
     HttpSession(
             ProxyContext ctx,
@@ -65,13 +65,39 @@ final class HttpSession {
         this.client = client;
         this.principal = principal;
         this.in = in;
-        this.out = out;
+        this.out = new Counting(out);
     }
+
+    /** Counts the bytes written to the client, for the response-size metric. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        long written;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            written++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            written += len;
+        }
+    }
+
+    private long requestMark;
+    private long responseMark;
 
     /** Serves requests until the client closes, asks to close, or sends something unparsable. */
     void run() throws IOException {
         while (true) {
             long start = System.nanoTime();
+            requestMark = in.consumed();
+            responseMark = out.written;
             Optional<RequestHead> head;
             byte[] body;
             try {
@@ -463,7 +489,7 @@ final class HttpSession {
             long start,
             String detail) {
         double ms = (System.nanoTime() - start) / 1_000_000.0;
-        ctx.metrics().request(peer, status, flags, ms);
+        ctx.metrics().request(peer, status, flags, ms, in.consumed() - requestMark, out.written - responseMark);
         AccessLog.request(
                 peer,
                 client.getAddress().getHostAddress() + ":" + client.getPort(),

@@ -9,6 +9,10 @@ import io.ambient4j.common.relay.Relay;
 import io.ambient4j.waypoint.http.HttpInput;
 import io.ambient4j.waypoint.metrics.AccessLog;
 import io.ambient4j.waypoint.metrics.Peer;
+import io.ambient4j.waypoint.policy.Authorizer;
+import io.ambient4j.waypoint.policy.Decision;
+import io.ambient4j.waypoint.policy.RequestAttributes;
+import io.ambient4j.waypoint.policy.TcpPolicies;
 import io.ambient4j.waypoint.state.PortProtocol;
 import io.ambient4j.ztunnel.state.NetworkAddress;
 import io.ambient4j.ztunnel.state.ProxyState;
@@ -53,6 +57,14 @@ final class TunnelHandler {
                     peer);
             return HboneVerdict.reject(503);
         }
+        if (Binding.check(mesh, ctx.network(), ctx.self(), dest.get()) == Binding.Verdict.NOT_SERVED) {
+            LOG.log(
+                    Level.WARNING,
+                    "CONNECT {0} from {1}: not bound to this waypoint; refused (it would bypass its own waypoint)",
+                    req.authority(),
+                    peer);
+            return HboneVerdict.reject(503);
+        }
         return HboneVerdict.accept(HboneHeaders.empty(), stream -> serve(stream, dest.get(), client, peer));
     }
 
@@ -78,6 +90,16 @@ final class TunnelHandler {
         } finally {
             closeGracefully(stream);
         }
+    }
+
+    private static InetAddress destIp(Destination d) {
+        return switch (d) {
+            case Destination.ToService s ->
+                s.service().vips().isEmpty()
+                        ? InetAddress.getLoopbackAddress()
+                        : s.service().vips().getFirst().address();
+            case Destination.ToWorkload w -> w.workload().addresses().getFirst();
+        };
     }
 
     /** How long a tunnel we finished may take to finish its side before it is reset. */
@@ -116,6 +138,24 @@ final class TunnelHandler {
         };
         Optional<Workload> source = mesh.workloadByAddress(new NetworkAddress(ctx.network(), client.getAddress()));
         Peer base = new Peer(source, Optional.of(peer), svc, target.map(Endpoints.Target::workload));
+        Decision d = Authorizer.decide(
+                TcpPolicies.forTcp(ctx.state().snapshot().l7().policyList()),
+                new RequestAttributes(
+                        Optional.of(peer),
+                        client.getAddress(),
+                        HttpSession.serviceKey(dest),
+                        destIp(dest),
+                        dest.port(),
+                        "",
+                        "",
+                        "",
+                        java.util.Map.of()));
+        if (!d.allowed()) {
+            LOG.log(Level.INFO, "L4 tunnel from {0} ({1}) to {2} denied: {3}", client, peer, dest, d.reason());
+            ctx.metrics().tcpClosed(base, "DENY", 0, 0);
+            down.reset();
+            return;
+        }
         if (target.isEmpty()) {
             ctx.metrics().tcpClosed(base, "UH", 0, 0);
             down.reset();

@@ -75,10 +75,11 @@ public final class WaypointListener implements AutoCloseable {
             WaypointState state,
             WaypointMetrics metrics,
             String network,
+            java.net.InetAddress self,
             int upstreamHbonePort)
             throws IOException {
         SecureRandom random = new SecureRandom();
-        return start(listen, certs, identity, state, metrics, network, upstreamHbonePort, random::nextInt);
+        return start(listen, certs, identity, state, metrics, network, self, upstreamHbonePort, random::nextInt);
     }
 
     /** As {@link #start}, with the random source for weighted and endpoint choices given (tests). */
@@ -89,6 +90,7 @@ public final class WaypointListener implements AutoCloseable {
             WaypointState state,
             WaypointMetrics metrics,
             String network,
+            java.net.InetAddress self,
             int upstreamHbonePort,
             IntUnaryOperator random)
             throws IOException {
@@ -98,7 +100,7 @@ public final class WaypointListener implements AutoCloseable {
         Upstreams upstreams = new Upstreams(certs, identity, upstreamHbonePort);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("waypoint-timeouts").daemon().factory());
-        ProxyContext ctx = new ProxyContext(state, upstreams, metrics, network, timers, random);
+        ProxyContext ctx = new ProxyContext(state, upstreams, metrics, network, self, timers, random);
         return new WaypointListener(ss, certs, identity, ctx, upstreams, timers);
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * a clear {@link HttpException}, or an end-of-stream {@link IOException} — never another exception, never a hang
  * (the inputs are finite byte arrays, so a hang would be a loop that does not consume).
  */
-class Http1FuzzTest {
+public class Http1FuzzTest {
     static final String[] SEEDS = {
         "GET /a?b=c HTTP/1.1\r\nHost: h\r\nX: y\r\n\r\n",
         "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody",
@@ -75,7 +75,7 @@ class Http1FuzzTest {
         assertThat(Duration.ZERO).isNotNull();
     }
 
-    static byte[] mutate(byte[] b, Random rnd) {
+    public static byte[] mutate(byte[] b, Random rnd) {
         int at = b.length == 0 ? 0 : rnd.nextInt(b.length);
         return switch (rnd.nextInt(4)) {
             case 0 -> { // replace a byte
