@@ -244,6 +244,7 @@ class WaypointL7XdsTest {
                   rules: [{to: [{operation: {paths: [/admin]}}]}]
                 """);
         await().atMost(Duration.ofSeconds(30)).until(() -> debugDump().contains("\"l7PolicyResources\":1"));
+        assertThat(debugDump()).as("the debug dump lists the L7 resources").contains("\"demo/gateway-l7\":{");
         try (AdsClientAccess ads = new AdsClientAccess(waypointChannel, NODE, "demo")) {
             ads.wildcard(TypeUrls.L7_POLICY);
             DeltaDiscoveryResponse first = ads.next(TypeUrls.L7_POLICY);
