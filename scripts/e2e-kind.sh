@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end on a real cluster, for people with Docker and kind: builds the ambient4j images (pilot,
-# install-cni, ztunnel, echo, and waypoint when images/waypoint exists), creates a kind cluster (one
+# install-cni, ztunnel, proxyv2 = the waypoint, echo), creates a kind cluster (one
 # control plane, two workers: the scenarios' node-1 and node-2), loads the images, installs the charts
 # with Helm in the documented order (base, Gateway API CRDs, istiod, cni, ztunnel), labels a namespace
 # for ambient and runs a smoke check there first (enrolment, a call through ztunnel, the client's SPIFFE
@@ -27,8 +27,8 @@ GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.4.0}"
 SCENARIOS="${SCENARIOS:-conformance/scenarios}"
 # module:image (upstream's names for the mesh images; echo is the conformance app and probe client)
 IMAGES=(istiod:pilot install-cni:install-cni ztunnel:ztunnel echo:echo)
-# the waypoint image joins once its image module exists (another branch adds it)
-if [[ -f images/waypoint/pom.xml ]]; then IMAGES+=(waypoint:waypoint); fi
+# the waypoint: upstream's image name proxyv2 (istiod deploys <hub>/<global.proxy.image>:<tag>)
+IMAGES+=(waypoint:proxyv2)
 ECHO_IMAGE="$IMAGE_HUB/echo:$IMAGE_TAG"
 
 missing=()
@@ -77,10 +77,6 @@ for entry in "${IMAGES[@]}"; do
   module="${entry%%:*}" image="${entry#*:}"
   tar="images/$module/target/jib-image.tar"
   if [[ ! -f "$tar" ]]; then
-    if [[ "$module" == waypoint ]]; then
-      echo "e2e-kind: images/waypoint exists but $tar was not built (add images/waypoint to the Makefile's images target); not loaded" >&2
-      continue
-    fi
     echo "e2e-kind: no $tar after make images" >&2
     exit 1
   fi

@@ -36,8 +36,11 @@ import org.junit.jupiter.api.Test;
 class ImageTarballTest {
     private static final Pattern IMAGE_NAME = Pattern.compile("<image\\.name>([^<]+)</image\\.name>");
     private static final Pattern MAIN_CLASS = Pattern.compile("<image\\.mainClass>([^<]+)</image\\.mainClass>");
-    /** Images whose JVM options come from a file in their module (image name = module name). */
-    private static final List<String> WITH_OPTIONS_FILE = List.of("ztunnel", "waypoint");
+    /**
+     * Images whose JVM options come from a file in their module, by image name → component (the waypoint module
+     * builds upstream's image name proxyv2).
+     */
+    private static final Map<String, String> WITH_OPTIONS_FILE = Map.of("ztunnel", "ztunnel", "proxyv2", "waypoint");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -66,9 +69,7 @@ class ImageTarballTest {
     @Test
     void everyImageTarballHasTheChartNameEntrypointAndARuntimeThatStarts() throws Exception {
         List<ImageModule> images = imageModules();
-        assertThat(images)
-                .extracting(ImageModule::name)
-                .contains("pilot", "install-cni", "ztunnel", "waypoint", "echo");
+        assertThat(images).extracting(ImageModule::name).contains("pilot", "install-cni", "ztunnel", "proxyv2", "echo");
         for (ImageModule image : images) {
             checkImage(image);
         }
@@ -95,7 +96,7 @@ class ImageTarballTest {
             assertThat(entrypoint.getFirst()).isEqualTo("java");
             assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "-cp", "@/app/jib-classpath-file");
             assertThat(entrypoint.getLast()).isEqualTo(image.mainClass());
-            if (WITH_OPTIONS_FILE.contains(image.name())) {
+            if (WITH_OPTIONS_FILE.containsKey(image.name())) {
                 // the proxies' socket code, and their JVM options file (shared with the bench and local mesh)
                 assertThat(entrypoint)
                         .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "@" + optionsFile(image.name()));
@@ -133,12 +134,18 @@ class ImageTarballTest {
             Files.createDirectories(rootfs.resolve("proc"));
             String version = javaInImage(work, rootfs, "-version");
             assertThat(version).as("java -version in %s", image.name()).contains("OpenJDK Runtime Environment");
-            if (WITH_OPTIONS_FILE.contains(image.name())) {
+            if (WITH_OPTIONS_FILE.containsKey(image.name())) {
                 // the image's JVM accepts every option of the file, as the entrypoint passes it
                 String options = optionsFile(image.name());
                 assertThat(rootfs.resolve(options.substring(1)))
                         .hasSameTextualContentAs(Path.of(
-                                "..", "..", image.name(), "src", "main", "resources", image.name() + "-jvm.options"));
+                                "..",
+                                "..",
+                                WITH_OPTIONS_FILE.get(image.name()),
+                                "src",
+                                "main",
+                                "resources",
+                                WITH_OPTIONS_FILE.get(image.name()) + "-jvm.options"));
                 String withOptions = javaInImage(work, rootfs, "@" + options, "-version");
                 assertThat(withOptions).contains("OpenJDK Runtime Environment");
             }
@@ -156,7 +163,7 @@ class ImageTarballTest {
     }
 
     private static String optionsFile(String image) {
-        return "/etc/ambient4j/" + image + "-jvm.options";
+        return "/etc/ambient4j/" + WITH_OPTIONS_FILE.get(image) + "-jvm.options";
     }
 
     /**

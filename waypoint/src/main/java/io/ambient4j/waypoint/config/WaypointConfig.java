@@ -84,7 +84,14 @@ public record WaypointConfig(
         int i = 0;
         if (args.size() >= 1 && args.get(0).equals("proxy")) {
             i = 1;
-            if (args.size() < 2 || !List.of("waypoint", "router", "sidecar").contains(args.get(1))) {
+            if (args.size() >= 2 && List.of("sidecar", "router").contains(args.get(1))) {
+                // The image carries upstream's name proxyv2, which upstream also runs as sidecar and gateway.
+                throw new ConfigException(
+                        ConfigException.Reason.UNKNOWN_ARGUMENT,
+                        "`proxy " + args.get(1) + "`: ambient4j's proxyv2 image runs waypoints only (`proxy waypoint`);"
+                                + " sidecars and gateways are not part of ambient4j");
+            }
+            if (args.size() < 2 || !args.get(1).equals("waypoint")) {
                 throw new ConfigException(
                         ConfigException.Reason.UNKNOWN_ARGUMENT,
                         "expected `proxy waypoint [flags]`, got `" + String.join(" ", args) + "`");

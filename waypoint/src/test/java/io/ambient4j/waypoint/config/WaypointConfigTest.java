@@ -107,5 +107,10 @@ class WaypointConfigTest {
                         e -> assertThat(e.reason()).isEqualTo(ConfigException.Reason.UNKNOWN_ARGUMENT))
                 .hasMessageContaining("--bogus");
         assertThatThrownBy(() -> WaypointConfig.checkArgs(List.of("serve"))).hasMessageContaining("serve");
+        // the image is named proxyv2 as upstream's, which upstream also starts as a sidecar or a gateway
+        assertThatThrownBy(() -> WaypointConfig.checkArgs(List.of("proxy", "sidecar", "--domain", "x")))
+                .hasMessageContaining("waypoints only");
+        assertThatThrownBy(() -> WaypointConfig.checkArgs(List.of("proxy", "router")))
+                .hasMessageContaining("waypoints only");
     }
 }
