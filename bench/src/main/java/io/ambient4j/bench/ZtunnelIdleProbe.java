@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * starts the pair with {@link ZtunnelPair#jvmFlags()}, waits {@code probe.settleSeconds} (5) after READY, prints one
  * line per process ({@code role rssKb threads}), then holds the pair for {@code probe.holdSeconds} (0) for
  * inspection ({@code jcmd <pid> VM.native_memory}, {@code pmap}), with {@code probe.traffic=true} sends some bulk,
- * request/response and idle-connection traffic through it (a training run), and stops it by closing the nodes'
+ * request/response and idle-connection traffic through it (a training run) and prints the RSS again after the
+ * settle time, and stops it by closing the nodes'
  * stdin (a clean exit, waiting up to {@code probe.exitSeconds}, so an exit-time archive dump can finish).
  */
 public final class ZtunnelIdleProbe {
@@ -43,7 +44,14 @@ public final class ZtunnelIdleProbe {
                     // a training run for a class/AOT archive: the data path's classes too, then a clean exit
                     LoadGen.throughput(pair, Duration.ofSeconds(2));
                     LoadGen.latency(pair, 4, 500, Duration.ofSeconds(2));
-                    LoadGen.closeAll(LoadGen.openIdle(pair, 50));
+                    LoadGen.closeAll(LoadGen.openIdle(pair, Integer.getInteger("probe.connections", 50)));
+                    Thread.sleep(Duration.ofSeconds(Long.getLong("probe.afterSeconds", Long.getLong("probe.settleSeconds", 5))));
+                    for (TunnelPath.ProxyProcess proc : pair.processes()) {
+                        long pid = proc.process().pid();
+                        System.out.printf(
+                                "after traffic %s pid %d rss %.1f MB threads %d%n",
+                                proc.role(), pid, Processes.rssKb(pid) / 1024.0, Processes.threads(pid));
+                    }
                 }
                 for (TunnelPath.ProxyProcess proc : pair.processes()) {
                     proc.process().getOutputStream().close(); // the node exits (and dumps what it was asked to)
