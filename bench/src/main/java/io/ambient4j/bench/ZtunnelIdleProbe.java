@@ -45,7 +45,8 @@ public final class ZtunnelIdleProbe {
                     LoadGen.throughput(pair, Duration.ofSeconds(2));
                     LoadGen.latency(pair, 4, 500, Duration.ofSeconds(2));
                     LoadGen.closeAll(LoadGen.openIdle(pair, Integer.getInteger("probe.connections", 50)));
-                    Thread.sleep(Duration.ofSeconds(Long.getLong("probe.afterSeconds", Long.getLong("probe.settleSeconds", 5))));
+                    Thread.sleep(Duration.ofSeconds(
+                            Long.getLong("probe.afterSeconds", Long.getLong("probe.settleSeconds", 5))));
                     for (TunnelPath.ProxyProcess proc : pair.processes()) {
                         long pid = proc.process().pid();
                         System.out.printf(
