@@ -104,6 +104,8 @@ e2e-kind:
 
 ## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
 ## Runs from this tree's module jars, not ~/.m2: other checkouts install over those while a bench runs.
+## The ztunnel processes run on ztunnel's runtime class path (as its image does), not the bench's (istiod, fabric8, ...).
 bench-ztunnel:
-	$(MVN) -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/run.classpath
-	cd bench && java -Xmx1g -cp target/classes:$$(cat target/run.classpath) io.ambient4j.bench.TunnelBench
+	$(MVN) -pl bench -am package dependency:build-classpath -DskipTests -DincludeScope=runtime -Dmdep.outputFile=target/run.classpath
+	cd bench && java -Xmx1g -Dbench.ztunnelClasspath=target/classes:$$(tr : '\n' < target/run.classpath | grep /ztunnel/target/):$$(cat ../ztunnel/target/run.classpath) \
+		-cp target/classes:$$(cat target/run.classpath) io.ambient4j.bench.TunnelBench

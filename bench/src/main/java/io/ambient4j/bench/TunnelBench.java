@@ -24,7 +24,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>System properties: {@code bench.bulkSeconds} (3), {@code bench.latencySeconds} (8), {@code bench.rate} (total
  * requests/s, 1000), {@code bench.rounds} (3), {@code bench.idleConnections} (1000), {@code bench.ztunnelJvm} (the
- * ztunnels' JVM flags), {@code bench.maxSeconds} (watchdog, 420), {@code bench.results} (RESULTS.md; empty = do not
+ * ztunnels' JVM flags), {@code bench.maxSeconds} (watchdog, 420), {@code bench.settleSeconds} (idle time before an idle RSS reading, 5), {@code bench.results} (RESULTS.md; empty = do not
  * write).
  */
 public final class TunnelBench {
@@ -35,6 +35,11 @@ public final class TunnelBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     static final int IDLE_CONNECTIONS = Integer.getInteger("bench.idleConnections", 1000);
     static final long MAX_SECONDS = Long.getLong("bench.maxSeconds", 420);
+    /**
+     * How long a proxy is left without traffic before its idle RSS is read, fresh (after READY) and after the runs: an
+     * idle node is one that has been idle for a while, and ztunnel gives its heap back after 3 s without connections.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(Long.getLong("bench.settleSeconds", 5));
 
     private TunnelBench() {}
 
@@ -61,12 +66,13 @@ public final class TunnelBench {
 
         System.out.println("tunnel bench: starting proxies (work dir " + dir + ")");
         ZtunnelPair ztunnel = ZtunnelPair.start(dir, ca, clientIp, serverIp, sink.address(), ZtunnelPair.jvmFlags());
+        long ztunnelReady = System.nanoTime();
         open.addFirst(ztunnel);
         StunnelPair stunnel = StunnelPair.start(dir, ca, sink.address());
         open.addFirst(stunnel);
         List<TunnelPath> paths = List.of(TunnelPath.direct(sink.address(), clientIp), stunnel, ztunnel);
 
-        Thread.sleep(1000);
+        Thread.sleep(Math.max(1000, (SETTLE.toNanos() - (System.nanoTime() - ztunnelReady)) / 1_000_000));
         Map<String, Long> rssAtStart = new LinkedHashMap<>();
         for (TunnelPath p : paths) {
             for (TunnelPath.ProxyProcess proc : p.processes()) {
@@ -136,6 +142,7 @@ public final class TunnelBench {
         }
 
         System.out.println("tunnel bench: RSS with " + IDLE_CONNECTIONS + " open connections, after the runs");
+        Thread.sleep(SETTLE);
         List<TunnelReport.Memory> memory = new ArrayList<>();
         for (TunnelPath p : paths) {
             if (p.processes().isEmpty()) {

@@ -222,7 +222,9 @@ record TunnelReport(
                     verdict));
         }
         sb.append("\nMB here = MiB of VmRSS from /proc/<pid>/status. Each target is checked against the larger of"
-                + " its two figures (fresh process, and after the runs have grown the heap).\n");
+                + " its two figures (fresh process, and after the runs have grown the heap). Both idle figures are"
+                + " read after " + TunnelBench.SETTLE.toSeconds() + " s without traffic (the fresh one "
+                + TunnelBench.SETTLE.toSeconds() + " s after READY).\n");
         return sb.toString();
     }
 

@@ -11,6 +11,8 @@ import io.ambient4j.ztunnel.config.Config;
 import io.ambient4j.ztunnel.config.LogFormat;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.identity.CertificateFetchException;
+import io.ambient4j.ztunnel.memory.IdleTrimPolicy;
+import io.ambient4j.ztunnel.memory.IdleTrimmer;
 import io.ambient4j.ztunnel.metrics.AccessLog;
 import io.ambient4j.ztunnel.metrics.ConnectionTelemetry;
 import io.ambient4j.ztunnel.metrics.TcpMetrics;
@@ -40,7 +42,7 @@ import java.util.Map;
  * loopback address. Certificates come through the real {@link CertManager}: the node makes its key and CSR as ztunnel
  * does ({@link CsrBuilder}) and the driver signs it with the benchmark's CA (standing in for istiod's CA API, over
  * stdout/stdin), so no CA code (BouncyCastle) runs in the ztunnel process; the mesh state is fed directly (standing
- * in for xDS).
+ * in for xDS). The idle trim ({@link IdleTrimmer}) runs as in ztunnel.
  * Captured connections on pod a's 15001 go to the sink named on the command line (standing in for
  * SO_ORIGINAL_DST). Prints {@code READY <pid>} once the pod's certificate is issued and runs until stdin closes.
  *
@@ -94,15 +96,14 @@ public final class ZtunnelNode {
         };
         String ns = client ? "a" : "b";
         InetAddress bind = client ? clientIp : serverIp;
+        ConnectionTelemetry telemetry = new ConnectionTelemetry(new TcpMetrics(), new AccessLog(LogFormat.PLAIN));
         WorkloadProxies proxies = new WorkloadProxies(
-                state,
-                certs,
-                new ConnectionTelemetry(new TcpMetrics(), new AccessLog(LogFormat.PLAIN)),
-                ProxySettings.from(cfg).withBindAddress(p -> bind),
-                toSink);
+                state, certs, telemetry, ProxySettings.from(cfg).withBindAddress(p -> bind), toSink);
         SpiffeId identity = SpiffeId.of("", ns, "app-sa");
         proxies.start(new WorkloadProxyFactory.PodInfo(ns, "app", ns, identity), SocketFactory.plain());
         certs.get(identity, Duration.ofSeconds(30));
+        // as Ztunnel wires it: the heap goes back to the node when the proxies are idle
+        IdleTrimmer.start(IdleTrimPolicy.DEFAULT, telemetry::activity);
         System.out.println("READY " + ProcessHandle.current().pid());
         System.out.flush();
         while (driver.read() >= 0) {

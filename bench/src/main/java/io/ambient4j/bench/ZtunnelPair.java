@@ -53,7 +53,7 @@ final class ZtunnelPair implements TunnelPath {
     }
 
     /** glibc malloc arenas for the ztunnels (the ztunnel-proxy branch measured less RSS with 2). */
-    static final String MALLOC_ARENA_MAX = "2";
+    static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
 
     private final List<ProxyProcess> nodes;
     private final InetSocketAddress entry;
@@ -75,6 +75,17 @@ final class ZtunnelPair implements TunnelPath {
                 : Arrays.stream(custom.strip().split("\\s+")).toList();
     }
 
+    /**
+     * The ztunnel processes' class path: {@code bench.ztunnelClasspath} when set (the Makefile sets it to this bench's
+     * classes plus ztunnel's runtime class path, which is what a ztunnel ships with), else the bench's own (which also
+     * holds istiod, fabric8 and BouncyCastle: every jar on a class path costs the JVM its central directory in the
+     * heap once a class lookup reaches it).
+     */
+    static String nodeClasspath() {
+        String cp = System.getProperty("bench.ztunnelClasspath");
+        return cp == null || cp.isBlank() ? System.getProperty("java.class.path") : cp;
+    }
+
     static ZtunnelPair start(
             Path dir, MeshCa ca, InetAddress clientIp, InetAddress serverIp, InetSocketAddress sink, List<String> flags)
             throws IOException, InterruptedException {
@@ -90,7 +101,7 @@ final class ZtunnelPair implements TunnelPath {
                         "--add-opens",
                         "java.base/sun.nio.ch=ALL-UNNAMED",
                         "-cp",
-                        System.getProperty("java.class.path"),
+                        nodeClasspath(),
                         ZtunnelNode.class.getName(),
                         role,
                         clientIp.getHostAddress(),

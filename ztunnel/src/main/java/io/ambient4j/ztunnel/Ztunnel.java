@@ -12,6 +12,8 @@ import io.ambient4j.ztunnel.identity.GrpcCaClient;
 import io.ambient4j.ztunnel.inpod.InpodState;
 import io.ambient4j.ztunnel.inpod.ProxyStarter;
 import io.ambient4j.ztunnel.inpod.ZdsClient;
+import io.ambient4j.ztunnel.memory.IdleTrimPolicy;
+import io.ambient4j.ztunnel.memory.IdleTrimmer;
 import io.ambient4j.ztunnel.metrics.AccessLog;
 import io.ambient4j.ztunnel.metrics.ConnectionTelemetry;
 import io.ambient4j.ztunnel.metrics.DnsMetrics;
@@ -86,13 +88,9 @@ public final class Ztunnel {
                     upstream.nameservers(),
                     cfg.resolvConf());
         }
-        WorkloadProxies proxies = new WorkloadProxies(
-                state,
-                certs,
-                new ConnectionTelemetry(tcp, new AccessLog(cfg.logFormat())),
-                ProxySettings.from(cfg),
-                DestinationLookup.kernel(),
-                dns);
+        ConnectionTelemetry telemetry = new ConnectionTelemetry(tcp, new AccessLog(cfg.logFormat()));
+        WorkloadProxies proxies =
+                new WorkloadProxies(state, certs, telemetry, ProxySettings.from(cfg), DestinationLookup.kernel(), dns);
         closeLast.add(proxies);
         NetnsExecutor netns = NetnsExecutor.start("inpod-netns");
         closeLast.add(netns);
@@ -116,6 +114,8 @@ public final class Ztunnel {
                         ISTIO_VERSION,
                         () -> System.exit(0)),
                 ports);
+        // the heap a burst of connections grew goes back to the node once it is idle again
+        closeLast.add(IdleTrimmer.start(IdleTrimPolicy.DEFAULT, telemetry::activity));
         LOG.log(
                 Level.INFO,
                 "ztunnel started: readiness :{0}, stats :{1}, admin 127.0.0.1:{2}, ZDS {3}",

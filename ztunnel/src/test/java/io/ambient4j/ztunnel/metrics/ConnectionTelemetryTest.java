@@ -72,4 +72,21 @@ class ConnectionTelemetryTest {
             assertThat(r.getMessage()).startsWith("connection failed ");
         });
     }
+
+    @Test
+    void activityCountsOpenConnectionsAndEveryReport() {
+        ConnectionTelemetry t = new ConnectionTelemetry(new TcpMetrics(), new AccessLog(LogFormat.PLAIN));
+        assertThat(t.activity()).isEqualTo(new ConnectionTelemetry.Activity(0, 0));
+        ConnectionResult a = inbound(1, 2);
+        ConnectionResult b = inbound(3, 4);
+        t.opened(a);
+        t.opened(b);
+        assertThat(t.activity()).isEqualTo(new ConnectionTelemetry.Activity(2, 2));
+        t.completed(a);
+        assertThat(t.activity()).isEqualTo(new ConnectionTelemetry.Activity(1, 3));
+        t.refused(passthrough());
+        assertThat(t.activity()).isEqualTo(new ConnectionTelemetry.Activity(1, 4));
+        t.completed(b);
+        assertThat(t.activity()).isEqualTo(new ConnectionTelemetry.Activity(0, 5));
+    }
 }
