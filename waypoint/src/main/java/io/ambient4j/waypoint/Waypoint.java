@@ -1,5 +1,6 @@
 package io.ambient4j.waypoint;
 
+import io.ambient4j.common.lifecycle.CloseStack;
 import io.ambient4j.waypoint.admin.ConfigDump;
 import io.ambient4j.waypoint.admin.StatusServer;
 import io.ambient4j.waypoint.config.WaypointConfig;
@@ -16,8 +17,6 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +35,7 @@ public final class Waypoint {
     private final WaypointConfig cfg;
     private final WaypointState state = new WaypointState();
     private final WaypointMetrics metrics = new WaypointMetrics();
-    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private final CloseStack closeLast = new CloseStack(LOG);
     private final ReentrantLock shutdownLock = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private CertManager certs;
@@ -65,15 +64,15 @@ public final class Waypoint {
         ManagedChannel caChannel = XdsChannels.build(
                 cfg.caAddress(), cfg.caRootCa(), Optional.empty(), cfg.token(), cfg.clusterId(), Map.of());
         GrpcCaClient ca = new GrpcCaClient(caChannel, cfg.identity(), cfg.secretTtl());
-        closeLast.add(ca);
+        closeLast.push(ca);
         certs = CertManager.create(ca);
-        closeLast.add(certs);
+        closeLast.push(certs);
         certs.prefetch(cfg.identity());
         ManagedChannel xdsChannel = XdsChannels.build(
                 cfg.xdsAddress(), cfg.xdsRootCa(), Optional.empty(), cfg.token(), cfg.clusterId(), Map.of());
         xds = new XdsClient(xdsChannel, XdsNodes.waypoint(cfg), WaypointTypeUrls.ALL, new WaypointApplier(state))
                 .owning(xdsChannel);
-        closeLast.add(xds);
+        closeLast.push(xds);
         xds.start();
         listener = WaypointListener.start(
                 new InetSocketAddress(cfg.listenAddress(), cfg.hbonePort()),
@@ -157,13 +156,7 @@ public final class Waypoint {
             if (status != null) {
                 status.close();
             }
-            for (AutoCloseable c : closeLast.reversed()) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(Level.WARNING, "closing {0}: {1}", c.getClass().getSimpleName(), e.toString());
-                }
-            }
+            closeLast.closeAll();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

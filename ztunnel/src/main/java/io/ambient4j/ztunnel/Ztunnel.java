@@ -1,6 +1,7 @@
 package io.ambient4j.ztunnel;
 
 import io.ambient4j.common.identity.SpiffeId;
+import io.ambient4j.common.lifecycle.CloseStack;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.ambient4j.ztunnel.admin.AdminServer;
 import io.ambient4j.ztunnel.admin.CertificateSource;
@@ -26,7 +27,6 @@ import io.ambient4j.ztunnel.state.Workload;
 import io.ambient4j.ztunnel.xds.XdsClient;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +43,7 @@ public final class Ztunnel {
     /** The Istio release whose wire protocols this build speaks ({@code istio_build} tag). */
     public static final String ISTIO_VERSION = "1.28.0";
 
-    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private final CloseStack closeLast = new CloseStack(LOG);
     private final ReentrantLock shutdownLock = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ZdsClient zds;
@@ -70,11 +70,11 @@ public final class Ztunnel {
         int mark = cfg.packetMark().orElse(io.ambient4j.ztunnel.config.Defaults.PACKET_MARK);
         StateUpdater state = new StateUpdater();
         XdsClient xds = XdsClient.create(cfg, state);
-        closeLast.add(xds);
+        closeLast.push(xds);
         GrpcCaClient ca = GrpcCaClient.create(cfg);
-        closeLast.add(ca);
+        closeLast.push(ca);
         CertManager certs = CertManager.create(ca);
-        closeLast.add(certs);
+        closeLast.push(certs);
         TcpMetrics tcp = new TcpMetrics();
         DnsMetrics dnsMetrics = new DnsMetrics();
         Optional<DnsProxies> dns = Optional.empty();
@@ -91,9 +91,9 @@ public final class Ztunnel {
         ConnectionTelemetry telemetry = new ConnectionTelemetry(tcp, new AccessLog(cfg.logFormat()));
         WorkloadProxies proxies =
                 new WorkloadProxies(state, certs, telemetry, ProxySettings.from(cfg), DestinationLookup.kernel(), dns);
-        closeLast.add(proxies);
+        closeLast.push(proxies);
         NetnsExecutor netns = NetnsExecutor.start("inpod-netns");
-        closeLast.add(netns);
+        closeLast.push(netns);
         ZdsClient.verifyCapabilities(netns, mark);
         xds.start();
         inpod = new InpodState(
@@ -115,7 +115,7 @@ public final class Ztunnel {
                         () -> System.exit(0)),
                 ports);
         // the heap a burst of connections grew goes back to the node once it is idle again
-        closeLast.add(IdleTrimmer.start(IdleTrimPolicy.DEFAULT, telemetry::activity));
+        closeLast.push(IdleTrimmer.start(IdleTrimPolicy.DEFAULT, telemetry::activity));
         LOG.log(
                 Level.INFO,
                 "ztunnel started: readiness :{0}, stats :{1}, admin 127.0.0.1:{2}, ZDS {3}",
@@ -188,13 +188,7 @@ public final class Ztunnel {
             if (admin != null) {
                 admin.close();
             }
-            for (AutoCloseable c : closeLast.reversed()) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(Level.WARNING, "closing {0}: {1}", c.getClass().getSimpleName(), e.toString());
-                }
-            }
+            closeLast.closeAll();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

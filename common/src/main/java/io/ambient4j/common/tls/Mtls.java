@@ -1,6 +1,9 @@
 package io.ambient4j.common.tls;
 
 import io.ambient4j.common.identity.SpiffeId;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -143,6 +146,32 @@ public final class Mtls {
     public static void configureServer(SSLEngine engine, ClientAuth clientAuth) {
         engine.setUseClientMode(false);
         engine.setSSLParameters(serverParameters(clientAuth));
+    }
+
+    /** A server-side mutual-TLS socket after its handshake, and the client's mesh identity. */
+    public record Accepted(SSLSocket socket, SpiffeId peer) {}
+
+    /**
+     * Inbound HBONE's handshake on an accepted TCP socket (ztunnel's 15008 and the waypoint's): wraps it as the TLS
+     * server presenting {@code own}, requires a client certificate chaining to {@code roots} in
+     * {@code trustDomain}, and returns the handshaken socket with the client's identity. On failure the socket is
+     * closed and the cause thrown ({@link TlsException} NO_PEER_IDENTITY when the client has no single SPIFFE ID).
+     */
+    public static Accepted acceptMutual(Socket tcp, CertifiedKey own, List<X509Certificate> roots, String trustDomain)
+            throws IOException {
+        InetSocketAddress from = (InetSocketAddress) tcp.getRemoteSocketAddress();
+        SSLSocket tls = (SSLSocket) serverContext(own, roots, trustDomain)
+                .getSocketFactory()
+                .createSocket(tcp, from.getAddress().getHostAddress(), from.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.setSSLParameters(serverParameters(ClientAuth.REQUIRED));
+        try {
+            tls.startHandshake();
+            return new Accepted(tls, peerIdentity(tls.getSession()));
+        } catch (IOException | TlsException e) {
+            tls.close();
+            throw e;
+        }
     }
 
     /**

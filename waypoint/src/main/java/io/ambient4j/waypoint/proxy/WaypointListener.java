@@ -129,20 +129,15 @@ public final class WaypointListener implements AutoCloseable {
         try {
             WorkloadCertificate cert = certs.get(identity, CERT_WAIT);
             socket.setTcpNoDelay(true);
-            SSLSocket tls = (SSLSocket) Mtls.serverContext(cert.certifiedKey(), cert.roots(), identity.trustDomain())
-                    .getSocketFactory()
-                    .createSocket(socket, peerAddr.getAddress().getHostAddress(), peerAddr.getPort(), true);
-            tls.setUseClientMode(false);
-            tls.setSSLParameters(Mtls.serverParameters(Mtls.ClientAuth.REQUIRED));
-            SpiffeId peer;
+            Mtls.Accepted accepted;
             try {
-                tls.startHandshake();
-                peer = Mtls.peerIdentity(tls.getSession());
+                accepted = Mtls.acceptMutual(socket, cert.certifiedKey(), cert.roots(), identity.trustDomain());
             } catch (IOException | TlsException e) {
                 LOG.log(Level.WARNING, "HBONE TLS from {0} failed: {1}", peerAddr, e.getMessage());
-                tls.close();
                 return;
             }
+            SSLSocket tls = accepted.socket();
+            SpiffeId peer = accepted.peer();
             HboneServer hbone =
                     HboneServer.create(HboneSettings.defaults(), req -> handler.handle(req, peerAddr, peer));
             live.add(hbone);

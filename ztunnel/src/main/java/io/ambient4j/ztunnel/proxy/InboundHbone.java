@@ -62,21 +62,19 @@ final class InboundHbone implements PodProxy.LiveConnection {
             AppSide.reset(channel);
             return;
         }
-        SSLSocket tls = (SSLSocket) Mtls.serverContext(
-                        cert.certifiedKey(), cert.roots(), cert.identity().trustDomain())
-                .getSocketFactory()
-                .createSocket(channel.socket(), tcpSrc.getAddress().getHostAddress(), tcpSrc.getPort(), true);
-        tls.setUseClientMode(false);
-        tls.setSSLParameters(Mtls.serverParameters(Mtls.ClientAuth.REQUIRED));
-        SpiffeId peer;
+        Mtls.Accepted accepted;
         try {
-            tls.startHandshake();
-            peer = Mtls.peerIdentity(tls.getSession());
+            accepted = Mtls.acceptMutual(
+                    channel.socket(),
+                    cert.certifiedKey(),
+                    cert.roots(),
+                    cert.identity().trustDomain());
         } catch (IOException | TlsException e) {
             LOG.log(Level.WARNING, "inbound TLS from {0} failed: {1}", tcpSrc, e.getMessage());
-            tls.close();
             return;
         }
+        SSLSocket tls = accepted.socket();
+        SpiffeId peer = accepted.peer();
         HboneServer s = HboneServer.create(ctx.settings().hbone(), req -> handle(req, tcpSrc, tcpDst, peer));
         server = s;
         proxy.register(this);
