@@ -85,6 +85,10 @@ public final class Story {
                 throw fail(DemoException.Reason.MESH, step, c + " is not running: " + down.get(c));
             }
         }
+        if (down.containsKey("waypoint")) {
+            // the kubelet would run the echo app for step 8's waypoint pod: say so now, not three steps later
+            throw fail(DemoException.Reason.MESH, step, "the waypoint cannot run: " + down.get("waypoint"));
+        }
         List<ProxyProcesses.Ztunnel> z = ProxyProcesses.ztunnels();
         if (z.size() != nodes.size()) {
             throw fail(DemoException.Reason.MESH, step, "expected one ztunnel per node, found " + z.size() + ": " + z);
@@ -497,7 +501,17 @@ public final class Story {
                             ? Optional.of(now)
                             : Optional.empty();
                 });
-        say.seen("and counted them (" + Shown.fmt(before) + " before the policy):");
+        AccessLogLine refusal = Await.await(
+                step,
+                "the 403 for GET /admin in the waypoint's access log",
+                Duration.ofSeconds(10),
+                () -> wpLog.requestsSince(wpMark).stream()
+                        .filter(e -> "403".equals(e.field("status")) && "/admin".equals(e.field("path")))
+                        .filter(e -> clientId.equals(e.field("src.identity")))
+                        .findFirst());
+        say.seen("the waypoint logged the refusal:");
+        say.detail(describeRequest(refusal));
+        say.seen("and counted the 403s (" + Shown.fmt(before) + " before the policy):");
         refused.forEach(x -> say.detail(Shown.describe(x, REQUEST_KEYS)));
         pass(
                 step,
