@@ -110,7 +110,9 @@ public final class Demo {
         List<String> left = Teardown.leftovers(prefix, proxyPids);
         if (left.isEmpty()) {
             say.seen("nothing left: no netns " + prefix + "-* (nor /etc/netns/" + prefix + "-*), no /run/ambient4j/"
-                    + prefix + ", ztunnels " + ztunnelPids + " and waypoint " + waypointPids + " gone");
+                    + prefix + ", ztunnels " + ztunnelPids
+                    + (waypointPids.isEmpty() ? "" : " and waypoint " + waypointPids)
+                    + " gone");
             results.add(new StepResult(STEPS, "Clean up", true, "no namespaces, files or processes left"));
         } else {
             say.failed("left behind: " + left + " (make mesh-down removes them)");

@@ -87,7 +87,7 @@ public final class Story {
         }
         if (down.containsKey("waypoint")) {
             // the kubelet would run the echo app for step 8's waypoint pod: say so now, not three steps later
-            throw fail(DemoException.Reason.MESH, step, "the waypoint cannot run: " + down.get("waypoint"));
+            throw fail(DemoException.Reason.MESH, step, "step 8 needs the waypoint: " + down.get("waypoint"));
         }
         List<ProxyProcesses.Ztunnel> z = ProxyProcesses.ztunnels();
         if (z.size() != nodes.size()) {
