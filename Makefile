@@ -16,8 +16,9 @@ test:
 	@rc=0; $(MVN) verify || rc=$$?; python3 scripts/test-summary.py || true; exit $$rc
 
 ## The ambient story on a local mesh (root): plaintext, enrolment without restarts, mTLS identities, ztunnel
-## logs and metrics, an AuthorizationPolicy, the proxies' memory against one sidecar per pod (SIDECAR_RSS_MB,
-## default 60), clean-up. Exits non-zero naming the step whose observation failed. See README.
+## logs and metrics, an AuthorizationPolicy, a waypoint (L7: X-Request-Id, its log and metrics, a 403 by path),
+## the proxies' memory against one sidecar per pod (SIDECAR_RSS_MB, default 60), clean-up. Exits non-zero
+## naming the step whose observation failed. See README.
 demo: build
 	@A4J_LOG_DIR=$(CURDIR)/conformance/target/demo-logs $(call CONFORMANCE_JAVA,io.ambient4j.conformance.cli.Demo)
 

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * INFO logs).
  */
 public final class Demo {
-    static final int STEPS = 9;
+    static final int STEPS = 10;
 
     private Demo() {}
 
@@ -49,8 +49,8 @@ public final class Demo {
             System.exit(e.reason().exitCode());
             return;
         }
-        out.println("ambient4j demo: a namespace moves from plaintext to ambient mTLS on a local mesh (2 nodes, '"
-                + prefix + "')");
+        out.println("ambient4j demo: a namespace moves from plaintext to ambient mTLS, then L7 through a waypoint, on a"
+                + " local mesh (2 nodes, '" + prefix + "')");
         List<StepResult> results = new ArrayList<>();
         say.heading(1, "Preflight: root, network namespaces, iptables");
         List<HostCheck.Finding> findings = HostCheck.run();
@@ -71,6 +71,7 @@ public final class Demo {
 
         int exit = 0;
         List<Long> ztunnelPids = new ArrayList<>();
+        List<Long> waypointPids = new ArrayList<>();
         Instant start = Instant.now();
         say.heading(2, "The local mesh");
         say.doing("starting: API server, 2 node namespaces, istiod, ztunnel and istio-cni agent per node");
@@ -98,14 +99,20 @@ public final class Demo {
             results.add(new StepResult(step, title(step), false, e.toString()));
             exit = 1;
         } finally {
+            // the waypoint runs only once step 8 created it; read before the close stops it
+            ProxyProcesses.waypoints().forEach(w -> waypointPids.add(w.pid()));
             say.heading(STEPS, "Clean up");
             say.doing("closing the mesh: processes, namespaces, iptables rules, cgroups, files");
             mesh.close();
         }
-        List<String> left = Teardown.leftovers(prefix, ztunnelPids);
+        List<Long> proxyPids = new ArrayList<>(ztunnelPids);
+        proxyPids.addAll(waypointPids);
+        List<String> left = Teardown.leftovers(prefix, proxyPids);
         if (left.isEmpty()) {
-            say.seen("nothing left: no netns " + prefix + "-*, no /run/ambient4j/" + prefix + ", ztunnels "
-                    + ztunnelPids + " gone");
+            say.seen("nothing left: no netns " + prefix + "-* (nor /etc/netns/" + prefix + "-*), no /run/ambient4j/"
+                    + prefix + ", ztunnels " + ztunnelPids
+                    + (waypointPids.isEmpty() ? "" : " and waypoint " + waypointPids)
+                    + " gone");
             results.add(new StepResult(STEPS, "Clean up", true, "no namespaces, files or processes left"));
         } else {
             say.failed("left behind: " + left + " (make mesh-down removes them)");
@@ -130,7 +137,8 @@ public final class Demo {
             case 5 -> "Enrol the namespace";
             case 6 -> "Mutual TLS";
             case 7 -> "AuthorizationPolicy";
-            case 8 -> "Proxy cost";
+            case 8 -> "Waypoint (L7)";
+            case 9 -> "Proxy cost";
             default -> "Clean up";
         };
     }

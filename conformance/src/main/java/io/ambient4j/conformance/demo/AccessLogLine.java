@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * One ztunnel access-log entry read back from its log file: the event ({@code connection complete} or
- * {@code connection failed}) and its {@code key=value} fields, values optionally double-quoted with
+ * {@code connection failed}; a waypoint's {@code request complete}) and its {@code key=value} fields, values optionally double-quoted with
  * backslash escapes. The demo shows what ztunnel itself wrote, so it parses the text rather than
  * trusting anything of its own.
  */
@@ -19,9 +19,21 @@ public record AccessLogLine(String event, Map<String, String> fields) {
         fields = Map.copyOf(fields);
     }
 
+    /** The event the waypoint's access log writes per HTTP request ({@code method=}, {@code path=}, {@code status=}). */
+    public static final String REQUEST_EVENT = "request complete";
+
     /** The entry in one log line, if the line carries one (pure). */
     public static Optional<AccessLogLine> parse(String line) {
-        for (String event : EVENTS) {
+        return parse(line, EVENTS);
+    }
+
+    /** The waypoint's per-request entry in one log line, if the line carries one (pure). */
+    public static Optional<AccessLogLine> parseRequest(String line) {
+        return parse(line, List.of(REQUEST_EVENT));
+    }
+
+    private static Optional<AccessLogLine> parse(String line, List<String> events) {
+        for (String event : events) {
             int at = line.indexOf(event + " ");
             if (at >= 0) {
                 return Optional.of(new AccessLogLine(event, fields(line.substring(at + event.length() + 1))));

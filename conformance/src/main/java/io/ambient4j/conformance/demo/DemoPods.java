@@ -11,6 +11,9 @@ import java.util.Optional;
 
 /** The sample app's pods as the API server and the node see them. */
 final class DemoPods {
+    /** The label istiod's waypoint controller puts on the pods of a Gateway's Deployment. */
+    static final String GATEWAY_NAME = "gateway.networking.k8s.io/gateway-name";
+
     private final KubernetesClient client;
     private final Topology topology;
 
@@ -24,7 +27,16 @@ final class DemoPods {
             String name, String uid, String node, String ip, String serviceAccount, String netns, long netnsInode) {}
 
     Optional<PodView> readyPod(String workload) {
-        return client.pods().inNamespace(SampleApp.NAMESPACE).withLabel("app", workload).list().getItems().stream()
+        return readyPod("app", workload);
+    }
+
+    /** The Ready pod of the waypoint Deployment istiod rendered for Gateway {@code gateway}. */
+    Optional<PodView> readyWaypoint(String gateway) {
+        return readyPod(GATEWAY_NAME, gateway);
+    }
+
+    private Optional<PodView> readyPod(String label, String value) {
+        return client.pods().inNamespace(SampleApp.NAMESPACE).withLabel(label, value).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .filter(DeploymentController::isReady)
                 .findFirst()

@@ -5,41 +5,70 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The ztunnel processes this JVM's mesh started (its direct children running {@code io.ambient4j.ztunnel.Main}),
- * with the node each serves (its {@code NODE_NAME}) and its resident memory ({@code VmRSS} in
- * {@code /proc/<pid>/status}), so the cost step measures rather than quotes.
+ * The proxy processes this JVM's mesh started (its direct children running {@code io.ambient4j.ztunnel.Main}, one
+ * per node, or {@code io.ambient4j.waypoint.Main}, one per waypoint pod), with the node or pod each serves (its
+ * {@code NODE_NAME} / {@code POD_NAME}) and its resident memory ({@code VmRSS} in {@code /proc/<pid>/status}), so
+ * the cost step measures rather than quotes and the clean-up check knows every proxy it must see gone.
  */
 public final class ProxyProcesses {
     static final String ZTUNNEL_MAIN = "io.ambient4j.ztunnel.Main";
+    static final String WAYPOINT_MAIN = "io.ambient4j.waypoint.Main";
 
     private ProxyProcesses() {}
 
     /** One running ztunnel: pid, node, resident set in KiB. */
     public record Ztunnel(long pid, String node, long rssKb) {}
 
+    /** One running waypoint: pid, pod ({@code POD_NAME}), resident set in KiB. */
+    public record Waypoint(long pid, String pod, long rssKb) {}
+
     /** Every ztunnel child of this process, read now. */
     public static List<Ztunnel> ztunnels() {
         List<Ztunnel> out = new ArrayList<>();
+        children(ZTUNNEL_MAIN, "NODE_NAME").forEach(c -> out.add(new Ztunnel(c.pid(), c.name(), c.rssKb())));
+        out.sort(Comparator.comparing(Ztunnel::node));
+        return out;
+    }
+
+    /** Every waypoint child of this process (the kubelet runs one per waypoint pod), read now. */
+    public static List<Waypoint> waypoints() {
+        List<Waypoint> out = new ArrayList<>();
+        children(WAYPOINT_MAIN, "POD_NAME").forEach(c -> out.add(new Waypoint(c.pid(), c.name(), c.rssKb())));
+        out.sort(Comparator.comparing(Waypoint::pod));
+        return out;
+    }
+
+    /** The pids of every proxy child (ztunnels and waypoints), read now. */
+    public static List<Long> pids() {
+        List<Long> out = new ArrayList<>();
+        ztunnels().forEach(z -> out.add(z.pid()));
+        waypoints().forEach(w -> out.add(w.pid()));
+        return out;
+    }
+
+    private record Child(long pid, String name, long rssKb) {}
+
+    private static List<Child> children(String main, String nameVariable) {
+        List<Child> out = new ArrayList<>();
         for (ProcessHandle child : ProcessHandle.current().children().toList()) {
             Path proc = Path.of("/proc", Long.toString(child.pid()));
             try {
                 String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
-                if (!List.of(cmdline.split("\0")).contains(ZTUNNEL_MAIN)) {
+                if (!List.of(cmdline.split("\0")).contains(main)) {
                     continue;
                 }
-                String node = envValue(Files.readAllBytes(proc.resolve("environ")), "NODE_NAME")
+                String name = envValue(Files.readAllBytes(proc.resolve("environ")), nameVariable)
                         .orElse("?");
-                long rss = vmRssKb(Files.readString(proc.resolve("status")));
-                out.add(new Ztunnel(child.pid(), node, rss));
+                out.add(new Child(child.pid(), name, vmRssKb(Files.readString(proc.resolve("status")))));
             } catch (IOException e) {
                 // the process ended between listing and reading: it is not running, so it costs nothing now
             }
         }
-        out.sort(java.util.Comparator.comparing(Ztunnel::node));
         return out;
     }
 

@@ -58,11 +58,52 @@ public final class SampleApp {
                 + "      containers: [{name: app, image: echo, ports: " + ports + "}]\n";
     }
 
-    /** The L4 policy of step 7: only {@code client}'s identity may reach the server. */
+    /** The L4 policy of step 7 (replaced by {@link #allowOnlyWaypoint} in step 8): only {@code client}'s identity may reach the server. */
     public static String allowOnlyClient(String trustDomain) {
         return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-client, namespace: "
                 + NAMESPACE + "}\nspec:\n  selector: {matchLabels: {app: " + SERVER + "}}\n  action: ALLOW\n"
                 + "  rules:\n    - from: [{source: {principals: [\"" + principal(trustDomain, CLIENT) + "\"]}}]\n";
+    }
+
+    /** The waypoint's name: istioctl's default, also the ServiceAccount istiod renders for it. */
+    public static final String WAYPOINT = "waypoint";
+    /** The paths step 8's L7 policy allows ({@code /allowed} and everything below it). */
+    public static final String ALLOWED_PATHS = "/allowed*";
+
+    /**
+     * The Gateway {@code istioctl waypoint apply -n demo --for service} creates (istioctl's {@code Waypoints.gateway},
+     * which conformance does not depend on): class {@code istio-waypoint}, one listener {@code mesh} on 15008 speaking
+     * HBONE, label {@code istio.io/waypoint-for: service} (pure).
+     */
+    public static String waypointGateway() {
+        return "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: " + WAYPOINT
+                + "\n  namespace: " + NAMESPACE + "\n  labels: {istio.io/waypoint-for: service}\nspec:\n"
+                + "  gatewayClassName: istio-waypoint\n  listeners: [{name: mesh, port: 15008, protocol: HBONE}]\n";
+    }
+
+    /**
+     * Step 8's workload policy: once Service {@code server} uses the waypoint, the server's ztunnel sees the
+     * waypoint's identity rather than the caller's (spec 7.3), so the L4 rule admits the waypoint only and the
+     * callers' identities are judged at L7 (pure).
+     */
+    public static String allowOnlyWaypoint(String trustDomain) {
+        return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-waypoint,"
+                + " namespace: " + NAMESPACE + "}\nspec:\n  selector: {matchLabels: {app: " + SERVER + "}}\n"
+                + "  action: ALLOW\n  rules:\n    - from: [{source: {principals: [\""
+                + principal(trustDomain, WAYPOINT) + "\"]}}]\n";
+    }
+
+    /**
+     * Step 8's L7 policy, attached to the waypoint Gateway ({@code targetRefs}): the client's identity may GET
+     * {@value #ALLOWED_PATHS}; anything else gets the waypoint's 403 (pure).
+     */
+    public static String l7AllowClientGet(String trustDomain) {
+        return "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: l7-allow-get,"
+                + " namespace: " + NAMESPACE + "}\nspec:\n"
+                + "  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: " + WAYPOINT + "}]\n"
+                + "  action: ALLOW\n  rules:\n    - from: [{source: {principals: [\""
+                + principal(trustDomain, CLIENT) + "\"]}}]\n"
+                + "      to: [{operation: {methods: [GET], paths: [\"" + ALLOWED_PATHS + "\"]}}]\n";
     }
 
     /** {@code <trust domain>/ns/demo/sa/<sa>}, the form AuthorizationPolicy principals take. */

@@ -10,16 +10,18 @@ public record StepResult(int step, String title, boolean ok, String observed) {
     /** The closing table (pure): one row per step (a step without a result did not run), then the verdict. */
     public static String summary(List<StepResult> results, int totalSteps) {
         StringBuilder b = new StringBuilder("Summary\n");
+        // step numbers right-aligned, so a story of ten or more steps keeps its columns
+        String number = "  %" + Integer.toString(totalSteps).length() + "d. ";
         for (int s = 1; s <= totalSteps; s++) {
             int step = s;
             StepResult r =
                     results.stream().filter(x -> x.step() == step).findFirst().orElse(null);
             b.append(
                     r == null
-                            ? String.format(java.util.Locale.ROOT, "  %d. %-4s %s%n", s, "-", "not run")
+                            ? String.format(java.util.Locale.ROOT, number + "%-4s %s%n", s, "-", "not run")
                             : String.format(
                                     java.util.Locale.ROOT,
-                                    "  %d. %-4s %-22s %s%n",
+                                    number + "%-4s %-22s %s%n",
                                     s,
                                     r.ok() ? "ok" : "FAIL",
                                     r.title(),

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Steps 2 to 8 of {@code make demo} on a running local mesh: deploy the sample app, call it in plaintext, enrol
- * the namespace, call it again over ztunnel's mutual TLS, restrict it with an AuthorizationPolicy, and weigh the
- * proxies' memory. Every claim printed is something read back from the mesh (API objects, the echo app's reply,
+ * Steps 2 to 9 of {@code make demo} on a running local mesh: deploy the sample app, call it in plaintext, enrol
+ * the namespace, call it again over ztunnel's mutual TLS, restrict it with an AuthorizationPolicy, put a waypoint
+ * (L7) in front of the server and authorize by method and path there, and weigh the proxies' memory. Every claim printed is something read back from the mesh (API objects, the echo app's reply,
  * ztunnel's log files and metrics, {@code /proc}); a claim that does not hold stops the story with a
  * {@link DemoException} naming the step.
  */
@@ -30,6 +30,7 @@ public final class Story {
     static final String TRUST_DOMAIN = "cluster.local";
     static final String REDIRECTION = "ambient.istio.io/redirection";
     static final String DATAPLANE_MODE = "istio.io/dataplane-mode";
+    static final String USE_WAYPOINT = "istio.io/use-waypoint";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
@@ -60,7 +61,7 @@ public final class Story {
         this.demoPods = new DemoPods(client, mesh.topology());
     }
 
-    /** Runs steps 2..8; each appends its result or throws. */
+    /** Runs steps 2..9; each appends its result or throws. */
     public void run() {
         meshUp();
         Map<String, DemoPods.PodView> pods = deploy();
@@ -68,6 +69,7 @@ public final class Story {
         enrol(pods);
         mutualTls(pods);
         policy(pods);
+        waypoint(pods);
         cost(pods);
     }
 
@@ -82,6 +84,10 @@ public final class Story {
             if (down.containsKey(c)) {
                 throw fail(DemoException.Reason.MESH, step, c + " is not running: " + down.get(c));
             }
+        }
+        if (down.containsKey("waypoint")) {
+            // the kubelet would run the echo app for step 8's waypoint pod: say so now, not three steps later
+            throw fail(DemoException.Reason.MESH, step, "step 8 needs the waypoint: " + down.get("waypoint"));
         }
         List<ProxyProcesses.Ztunnel> z = ProxyProcesses.ztunnels();
         if (z.size() != nodes.size()) {
@@ -336,8 +342,219 @@ public final class Story {
         pass(step, "AuthorizationPolicy", "client allowed; other denied (" + again.error() + "), logged and counted");
     }
 
-    private void cost(Map<String, DemoPods.PodView> pods) {
+    private void waypoint(Map<String, DemoPods.PodView> pods) {
         int step = 8;
+        say.heading(step, "Add a waypoint (L7) for Service server");
+        DemoPods.PodView c = pods.get(SampleApp.CLIENT);
+        DemoPods.PodView o = pods.get(SampleApp.OTHER);
+        String clientId = SampleApp.spiffe(TRUST_DOMAIN, SampleApp.CLIENT);
+        String waypointId = SampleApp.spiffe(TRUST_DOMAIN, SampleApp.WAYPOINT);
+        String gateway = SampleApp.waypointGateway();
+        say.doing("istioctl waypoint apply -n demo --for service, i.e. kubectl apply -f - <<EOF\n" + gateway.strip()
+                + "\nEOF");
+        Manifests.apply(client, gateway);
+        DemoPods.PodView w = Await.await(
+                step,
+                "the waypoint pod (istiod's Deployment for Gateway " + SampleApp.WAYPOINT + ") Running and Ready",
+                Duration.ofSeconds(60),
+                () -> demoPods.readyWaypoint(SampleApp.WAYPOINT));
+        expect(
+                step,
+                SampleApp.WAYPOINT.equals(w.serviceAccount()),
+                "the waypoint pod runs as sa " + w.serviceAccount() + ", not " + SampleApp.WAYPOINT);
+        Optional<ProxyProcesses.Waypoint> process = ProxyProcesses.waypoints().stream()
+                .filter(x -> x.pod().equals(w.name()))
+                .findFirst();
+        expect(step, process.isPresent(), "no io.ambient4j.waypoint.Main process runs for pod " + w.name());
+        say.seen(String.format(
+                Locale.ROOT,
+                "pod %s sa %s on %s  IP %s: io.ambient4j.waypoint.Main, pid %d",
+                w.name(),
+                w.serviceAccount(),
+                w.node(),
+                w.ip(),
+                process.get().pid()));
+        Outcome ready = Await.await(step, "the waypoint's :15021/healthz/ready answer 200", CONVERGE, () -> {
+            Outcome r =
+                    probe.run(w.netns(), "http://127.0.0.1:15021/healthz/ready", "GET", Map.of(), null, CALL_TIMEOUT);
+            return r.error() == null && r.status() != null && r.status() == 200 ? Optional.of(r) : Optional.empty();
+        });
+        say.seen("GET :15021/healthz/ready inside " + w.netns() + ": " + ready.describe() + " "
+                + ready.body().strip() + " (certificate held, every xDS type answered)");
+
+        // The server's ztunnel will see the waypoint's identity, not the caller's (spec 7.3): admit the waypoint
+        // before binding, drop the caller-based rule after, so no call in between is refused.
+        String allowWaypoint = SampleApp.allowOnlyWaypoint(TRUST_DOMAIN);
+        say.doing("kubectl apply -f - <<EOF\n" + allowWaypoint.strip() + "\nEOF");
+        Manifests.apply(client, allowWaypoint);
+        long wpMark = new WaypointLog(mesh.runDir(), SampleApp.NAMESPACE, w.name()).mark();
+        say.doing("kubectl label service server -n demo " + USE_WAYPOINT + "=" + SampleApp.WAYPOINT);
+        client.services()
+                .inNamespace(SampleApp.NAMESPACE)
+                .withName(SampleApp.SERVER)
+                .edit(svc -> {
+                    Map<String, String> labels = new LinkedHashMap<>(
+                            svc.getMetadata().getLabels() == null
+                                    ? Map.of()
+                                    : svc.getMetadata().getLabels());
+                    labels.put(USE_WAYPOINT, SampleApp.WAYPOINT);
+                    svc.getMetadata().setLabels(labels);
+                    return svc;
+                });
+        Await.await(step, "Service server's condition istio.io/WaypointBound=True", CONVERGE, () -> {
+            var svc = client.services()
+                    .inNamespace(SampleApp.NAMESPACE)
+                    .withName(SampleApp.SERVER)
+                    .get();
+            return svc.getStatus() != null
+                            && svc.getStatus().getConditions() != null
+                            && svc.getStatus().getConditions().stream()
+                                    .anyMatch(x -> "istio.io/WaypointBound".equals(x.getType())
+                                            && "True".equals(x.getStatus()))
+                    ? Optional.of(true)
+                    : Optional.empty();
+        });
+        say.seen("istiod set condition istio.io/WaypointBound=True on Service server");
+        say.doing("kubectl delete authorizationpolicy allow-client -n demo");
+        Manifests.parse(SampleApp.allowOnlyClient(TRUST_DOMAIN))
+                .forEach(h -> client.resource(h).delete());
+        Map<String, Long> mark = logs.mark();
+        say.doing("ip netns exec " + c.netns() + " curl " + SampleApp.URL);
+        Outcome viaWaypoint = Await.await(step, "a 200 that the waypoint processed (X-Request-Id)", CONVERGE, () -> {
+            Outcome r = probe.run(c.netns(), SampleApp.URL, "GET", Map.of(), null, CALL_TIMEOUT);
+            return r.status() != null
+                            && r.status() == 200
+                            && EchoReply.parse(r.body()).headers().containsKey("x-request-id")
+                    ? Optional.of(r)
+                    : Optional.empty();
+        });
+        EchoReply.Parsed reply = EchoReply.parse(viaWaypoint.body());
+        say.seen("HTTP 200 from Hostname=" + reply.field("Hostname") + "; the server saw X-Request-Id="
+                + reply.headers().get("x-request-id").getFirst() + " (added by the waypoint) and IP="
+                + reply.field("IP") + " (the waypoint's)");
+        expect(step, w.ip().equals(reply.field("IP")), "the server saw " + reply.field("IP") + ", not the waypoint");
+        WaypointLog wpLog = new WaypointLog(mesh.runDir(), SampleApp.NAMESPACE, w.name());
+        AccessLogLine request = Await.await(
+                step,
+                "the call in the waypoint's access log",
+                Duration.ofSeconds(10),
+                () -> wpLog.requestsSince(wpMark).stream()
+                        .filter(e -> "200".equals(e.field("status")))
+                        .filter(e -> clientId.equals(e.field("src.identity")))
+                        .findFirst());
+        say.seen("waypoint " + w.name() + " (" + wpLog.file().getFileName() + "):");
+        say.detail(describeRequest(request));
+        AccessLogLine hop = Await.await(
+                step,
+                "an inbound entry from the waypoint in " + serverNode + "'s ztunnel log",
+                Duration.ofSeconds(10),
+                () -> entry(mark, serverNode, "inbound", w.ip(), waypointId));
+        say.seen("ztunnel on " + serverNode + " saw the waypoint's identity, not the client's (so the workload policy"
+                + " now admits only " + waypointId.substring("spiffe://".length()) + "):");
+        say.detail(Shown.describe(hop));
+        Map<String, String> ok = Map.of("reporter", "waypoint", "source_principal", clientId, "response_code", "200");
+        List<MetricText.Sample> served = Await.await(
+                step,
+                "the request counted in the waypoint's istio_requests_total",
+                Duration.ofSeconds(10),
+                () -> positive(waypointSamples(step, w, "istio_requests_total", ok)));
+        say.seen("waypoint GET :15020/stats/prometheus (inside " + w.netns() + "):");
+        served.forEach(x -> say.detail(Shown.describe(x, REQUEST_KEYS)));
+
+        String l7 = SampleApp.l7AllowClientGet(TRUST_DOMAIN);
+        Map<String, String> forbidden = Map.of("reporter", "waypoint", "response_code", "403");
+        double before = waypointSamples(step, w, "istio_requests_total", forbidden).stream()
+                .mapToDouble(MetricText.Sample::value)
+                .sum();
+        say.doing("kubectl apply -f - <<EOF\n" + l7.strip() + "\nEOF");
+        Manifests.apply(client, l7);
+        String admin = "http://server.demo/admin";
+        String allowed = "http://server.demo/allowed";
+        say.doing("ip netns exec " + c.netns() + " curl " + admin);
+        Outcome denied = Await.await(step, "GET /admin refused by the waypoint with 403", CONVERGE, () -> {
+            Outcome r = probe.run(c.netns(), admin, "GET", Map.of(), null, CALL_TIMEOUT);
+            return r.status() != null && r.status() == 403 ? Optional.of(r) : Optional.empty();
+        });
+        String body = denied.body().strip();
+        say.seen("client GET /admin: HTTP 403, body \"" + body + "\"");
+        expect(step, body.equals("RBAC: access denied"), "the 403's body is \"" + body + "\", not the waypoint's");
+        say.doing("ip netns exec " + c.netns() + " curl " + allowed);
+        Outcome fine = probe.run(c.netns(), allowed, "GET", Map.of(), null, CALL_TIMEOUT);
+        expect(
+                step,
+                fine.status() != null && fine.status() == 200,
+                "client GET /allowed: " + fine.describe() + ", not 200");
+        EchoReply.Parsed fineReply = EchoReply.parse(fine.body());
+        expect(step, "/allowed".equals(fineReply.field("URL")), "the server saw URL=" + fineReply.field("URL"));
+        say.seen("client GET /allowed: HTTP 200 from " + fineReply.field("Hostname") + " (URL=/allowed)");
+        Outcome otherCall = probe.run(o.netns(), allowed, "GET", Map.of(), null, CALL_TIMEOUT);
+        expect(
+                step,
+                otherCall.status() != null && otherCall.status() == 403,
+                "other GET /allowed: " + otherCall.describe() + ", not 403 (the rule names the client's identity)");
+        say.seen("other GET /allowed: HTTP 403, body \"" + otherCall.body().strip()
+                + "\" (the rule names the client's identity)");
+        List<MetricText.Sample> refused = Await.await(
+                step, "the 403s counted in the waypoint's istio_requests_total", Duration.ofSeconds(10), () -> {
+                    List<MetricText.Sample> now = waypointSamples(step, w, "istio_requests_total", forbidden);
+                    return now.stream().mapToDouble(MetricText.Sample::value).sum() >= before + 2
+                            ? Optional.of(now)
+                            : Optional.empty();
+                });
+        AccessLogLine refusal = Await.await(
+                step,
+                "the 403 for GET /admin in the waypoint's access log",
+                Duration.ofSeconds(10),
+                () -> wpLog.requestsSince(wpMark).stream()
+                        .filter(e -> "403".equals(e.field("status")) && "/admin".equals(e.field("path")))
+                        .filter(e -> clientId.equals(e.field("src.identity")))
+                        .findFirst());
+        say.seen("the waypoint logged the refusal:");
+        say.detail(describeRequest(refusal));
+        say.seen("and counted the 403s (" + Shown.fmt(before) + " before the policy):");
+        refused.forEach(x -> say.detail(Shown.describe(x, REQUEST_KEYS)));
+        pass(
+                step,
+                "Waypoint (L7)",
+                "calls via " + w.name() + " (x-request-id, logged, counted); GET /allowed 200, /admin 403 " + body);
+    }
+
+    /** The labels of the waypoint's request metric the story shows. */
+    private static final List<String> REQUEST_KEYS = List.of(
+            "reporter",
+            "source_workload",
+            "source_principal",
+            "destination_service",
+            "destination_workload",
+            "response_code",
+            "connection_security_policy");
+
+    private static String describeRequest(AccessLogLine e) {
+        StringBuilder b = new StringBuilder(e.event());
+        for (String k : List.of(
+                "method", "path", "status", "src.addr", "src.identity", "dst.service", "dst.workload", "upstream")) {
+            if (e.fields().containsKey(k)) {
+                b.append(k.equals("src.addr") ? "\n" : " ")
+                        .append(k)
+                        .append('=')
+                        .append(e.field(k));
+            }
+        }
+        return b.toString();
+    }
+
+    private List<MetricText.Sample> waypointSamples(
+            int step, DemoPods.PodView w, String name, Map<String, String> labels) {
+        Outcome r =
+                probe.run(w.netns(), "http://127.0.0.1:15020/stats/prometheus", "GET", Map.of(), null, CALL_TIMEOUT);
+        if (r.error() != null || r.status() == null || r.status() != 200) {
+            throw fail(DemoException.Reason.OBSERVATION, step, "waypoint :15020/stats/prometheus: " + r.describe());
+        }
+        return MetricText.matching(MetricText.parse(r.body()), name, labels);
+    }
+
+    private void cost(Map<String, DemoPods.PodView> pods) {
+        int step = 9;
         say.heading(step, "Per-node proxy cost: ztunnel (measured) vs one sidecar per pod");
         List<ProxyProcesses.Ztunnel> z = ProxyProcesses.ztunnels();
         expect(step, z.size() == nodes.size(), "expected one ztunnel per node, found " + z);
@@ -353,11 +570,19 @@ public final class Story {
         ProxyCost.Comparison cmp = new ProxyCost.Comparison(rows, sidecar);
         say.detail("sidecar figure: " + ProxyCost.fmt(sidecar.megabytes()) + " MB per pod, from " + sidecar.source());
         say.raw(Shown.indent(cmp.render(), "      "));
+        // the L7 proxy of step 8 is per namespace (or service account), not per pod or node: shown on its own
+        List<ProxyProcesses.Waypoint> wps = ProxyProcesses.waypoints();
+        expect(step, wps.size() == 1, "expected the one waypoint of step 8, found " + wps);
+        ProxyProcesses.Waypoint wp = wps.getFirst();
+        say.seen("waypoint " + wp.pod() + ": pid " + wp.pid() + ", VmRSS " + wp.rssKb() + " kB (/proc/" + wp.pid()
+                + "/status); one for Service server, shared by all its callers, not one per pod");
+        double waypointMb = wp.rssKb() / 1024.0;
         pass(
                 step,
                 "Proxy cost",
-                "ztunnels " + ProxyCost.fmt(cmp.ambientTotalMb()) + " MB vs sidecars "
-                        + ProxyCost.fmt(cmp.sidecarTotalMb()) + " MB for " + cmp.totalPods() + " pods");
+                "ztunnels " + ProxyCost.fmt(cmp.ambientTotalMb()) + " MB (+ waypoint " + ProxyCost.fmt(waypointMb)
+                        + " MB) vs sidecars " + ProxyCost.fmt(cmp.sidecarTotalMb()) + " MB for " + cmp.totalPods()
+                        + " pods");
     }
 
     // ---------------------------------------------------------------- helpers

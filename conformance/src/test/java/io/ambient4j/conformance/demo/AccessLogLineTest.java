@@ -70,4 +70,20 @@ class AccessLogLineTest {
                         AccessLogLine.MalformedException.class,
                         x -> assertThat(x.reason()).isEqualTo(AccessLogLine.MalformedException.Reason.NO_KEY));
     }
+
+    @Test
+    void C100_waypointRequestEntryIsReadOnlyByParseRequest() {
+        String line = "INFO: request complete method=GET path=\"/admin\" status=403 flags=- src.addr=10.244.1.10:40533"
+                + " src.workload=\"client\" src.identity=\"spiffe://cluster.local/ns/demo/sa/client\""
+                + " dst.service=\"server.demo.svc.cluster.local\" dst.workload=\"\" upstream=- route=- duration=1ms";
+        AccessLogLine e = AccessLogLine.parseRequest(line).orElseThrow();
+        assertThat(e.event()).isEqualTo("request complete");
+        assertThat(e.field("path")).isEqualTo("/admin");
+        assertThat(e.field("status")).isEqualTo("403");
+        assertThat(e.field("src.identity")).isEqualTo("spiffe://cluster.local/ns/demo/sa/client");
+        assertThat(e.sourceIp()).isEqualTo("10.244.1.10");
+        // not a ztunnel entry, and a ztunnel entry is not a request
+        assertThat(AccessLogLine.parse(line)).isEmpty();
+        assertThat(AccessLogLine.parseRequest(INBOUND)).isEmpty();
+    }
 }

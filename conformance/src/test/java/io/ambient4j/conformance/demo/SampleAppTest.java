@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,5 +80,45 @@ class SampleAppTest {
                 .contains("principals=[cluster.local/ns/demo/sa/client]")
                 .contains("matchLabels={app=server}");
         assertThat(SampleApp.spiffe("cluster.local", "other")).isEqualTo("spiffe://cluster.local/ns/demo/sa/other");
+    }
+
+    @Test
+    void C090_waypointGatewayIsTheOneIstioctlApplies() {
+        Gateway gw = (Gateway) Manifests.parse(SampleApp.waypointGateway()).getFirst();
+        assertThat(gw.getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
+        assertThat(gw.getMetadata().getName()).isEqualTo("waypoint");
+        assertThat(gw.getMetadata().getNamespace()).isEqualTo("demo");
+        assertThat(gw.getMetadata().getLabels()).isEqualTo(Map.of("istio.io/waypoint-for", "service"));
+        assertThat(gw.getSpec().getGatewayClassName()).isEqualTo("istio-waypoint");
+        assertThat(gw.getSpec().getListeners())
+                .extracting(l -> l.getName() + ":" + l.getPort() + ":" + l.getProtocol())
+                .containsExactly("mesh:15008:HBONE");
+    }
+
+    @Test
+    void C098_workloadPolicyAdmitsOnlyTheWaypointIdentity() {
+        GenericKubernetesResource h = (GenericKubernetesResource)
+                Manifests.parse(SampleApp.allowOnlyWaypoint("cluster.local")).getFirst();
+        Map<String, Object> spec = h.get("spec");
+        assertThat(spec).containsEntry("action", "ALLOW");
+        assertThat(spec.toString())
+                .contains("principals=[cluster.local/ns/demo/sa/waypoint]")
+                .contains("matchLabels={app=server}")
+                .doesNotContain("sa/client");
+    }
+
+    @Test
+    void C100_l7PolicyTargetsTheWaypointAndAllowsClientGetsUnderAllowed() {
+        GenericKubernetesResource h = (GenericKubernetesResource)
+                Manifests.parse(SampleApp.l7AllowClientGet("cluster.local")).getFirst();
+        Map<String, Object> spec = h.get("spec");
+        assertThat(spec).containsEntry("action", "ALLOW").doesNotContainKey("selector");
+        assertThat(spec.get("targetRefs"))
+                .isEqualTo(
+                        List.of(Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway", "name", "waypoint")));
+        assertThat(spec.toString())
+                .contains("principals=[cluster.local/ns/demo/sa/client]")
+                .contains("methods=[GET]")
+                .contains("paths=[/allowed*]");
     }
 }

@@ -44,4 +44,15 @@ class StepResultTest {
                 .contains("  9. -    not run")
                 .endsWith("demo: FAILED (stopped early)\n");
     }
+
+    @Test
+    void tenStepsKeepTheColumnsAligned() {
+        String s = StepResult.summary(upTo(10), 10);
+        assertThat(s)
+                .contains("\n   9. ok   ")
+                .contains("\n  10. ok   ")
+                .endsWith("demo: every step observed what it claims (10/10)\n");
+        assertThat(s.lines().filter(l -> l.contains(" ok ")).map(l -> l.indexOf(" ok ")))
+                .containsOnly(5);
+    }
 }
