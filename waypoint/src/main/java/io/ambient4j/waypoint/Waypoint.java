@@ -11,6 +11,7 @@ import io.ambient4j.waypoint.xds.WaypointApplier;
 import io.ambient4j.waypoint.xds.WaypointTypeUrls;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.identity.GrpcCaClient;
+import io.ambient4j.ztunnel.state.NetworkAddress;
 import io.ambient4j.ztunnel.xds.XdsChannels;
 import io.ambient4j.ztunnel.xds.XdsClient;
 import io.grpc.ManagedChannel;
@@ -89,6 +90,10 @@ public final class Waypoint {
                 cfg.adminPort(),
                 () -> certs.current(cfg.identity()).isPresent(),
                 xds::isSynced,
+                () -> state.snapshot()
+                        .mesh()
+                        .workloadByAddress(new NetworkAddress(cfg.network(), cfg.instanceIp()))
+                        .isPresent(),
                 metrics,
                 () -> ConfigDump.render(
                         state.snapshot(),

@@ -82,13 +82,16 @@ class WaypointDirectTest {
     MeshBackend backend;
     Waypoint waypoint;
     HboneClient client;
+    TestPki pki;
+    /** The environment {@link #waypoint} started with. */
+    Map<String, String> env;
 
     @BeforeEach
     void setUp() throws Exception {
         Files.createDirectories(dir.resolve("ca"));
         Files.createDirectories(dir.resolve("xds"));
         ca = new FakeCa(dir.resolve("ca"));
-        TestPki pki = TestPki.of(ca.meshCa());
+        pki = TestPki.of(ca.meshCa());
         backend = new MeshBackend(BACKEND_IP, pki.issue("app", "backend-sa"), pki.roots());
         xds = new StaticXds(dir.resolve("xds"));
         int http = backend.httpPort();
@@ -177,7 +180,7 @@ class WaypointDirectTest {
                                 .addBackends(backend(svc("app", "sidecar"), 80, 1)))
                         .build());
         var caCfg = ca.config(Duration.ofHours(24));
-        Map<String, String> env = new HashMap<>();
+        env = new HashMap<>();
         env.put("POD_NAME", "waypoint-0");
         env.put("POD_NAMESPACE", "app");
         env.put("SERVICE_ACCOUNT", "waypoint");
@@ -576,12 +579,52 @@ class WaypointDirectTest {
         tls.close();
     }
 
+    @Test
+    void aWaypointMissingFromItsOwnStateIsNotReadyAndRefusesTunnels() throws Exception {
+        // A second waypoint whose pod IP no workload in the xDS state has: it cannot tell what is bound to it.
+        InetAddress strayIp = InetAddress.ofLiteral("127.0.60.9");
+        Map<String, String> strayEnv = new HashMap<>(env);
+        strayEnv.put("POD_NAME", "waypoint-stray");
+        strayEnv.put("INSTANCE_IP", strayIp.getHostAddress());
+        strayEnv.put("WAYPOINT_LISTEN_ADDRESS", strayIp.getHostAddress());
+        Waypoint stray = Waypoint.start(WaypointConfig.fromEnv(strayEnv));
+        try {
+            await().atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
+                    .until(() -> http(stray.readinessPort(), "/healthz/ready").contains("own workload"));
+            assertThat(readiness(stray)).isEqualTo(503);
+            Socket tcp = new Socket();
+            tcp.bind(new InetSocketAddress(CLIENT_IP, 0));
+            tcp.connect(new InetSocketAddress(strayIp, stray.hbonePort()), 5000);
+            SSLSocket tls = (SSLSocket) Mtls.clientContext(pki.issue(CLIENT_ID), ca.roots(), Set.of(WAYPOINT_ID))
+                    .getSocketFactory()
+                    .createSocket(tcp, strayIp.getHostAddress(), stray.hbonePort(), true);
+            Mtls.configureClient(tls);
+            tls.startHandshake();
+            try (HboneClient c = HboneClient.connect(tls, HboneSettings.defaults())) {
+                // the same VIP the ready waypoint serves (bound to it by its Service name)
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.open(VIP + ":80", HboneHeaders.empty()))
+                        .isInstanceOfSatisfying(
+                                HboneException.class,
+                                e -> assertThat(e.status()).isEqualTo(503));
+            }
+        } finally {
+            stray.shutdown();
+        }
+        // the waypoint that is in its state serves as before
+        assertThat(readiness()).isEqualTo(200);
+    }
+
     int readiness() {
+        return readiness(waypoint);
+    }
+
+    static int readiness(Waypoint w) {
         try {
             return HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create(
-                                            "http://127.0.0.1:" + waypoint.readinessPort() + "/healthz/ready"))
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + w.readinessPort() + "/healthz/ready"))
                                     .build(),
                             HttpResponse.BodyHandlers.discarding())
                     .statusCode();

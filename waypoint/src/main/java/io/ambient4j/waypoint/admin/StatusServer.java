@@ -29,6 +29,8 @@ public final class StatusServer implements AutoCloseable {
     /**
      * @param certificateReady whether the waypoint's own certificate is held
      * @param xdsSynced whether every subscribed type answered once
+     * @param selfKnown whether the waypoint's own workload is in its xDS state (it serves nothing before: it could not
+     *     tell what is bound to it)
      */
     public static StatusServer start(
             int readinessPort,
@@ -36,6 +38,7 @@ public final class StatusServer implements AutoCloseable {
             int adminPort,
             BooleanSupplier certificateReady,
             BooleanSupplier xdsSynced,
+            BooleanSupplier selfKnown,
             WaypointMetrics metrics,
             java.util.function.Supplier<String> configDump,
             String istioVersion)
@@ -50,6 +53,8 @@ public final class StatusServer implements AutoCloseable {
                     }
                     if (!xdsSynced.getAsBoolean()) {
                         pending.add("xds");
+                    } else if (!selfKnown.getAsBoolean()) {
+                        pending.add("own workload in xds");
                     }
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain");
                     if (pending.isEmpty()) {

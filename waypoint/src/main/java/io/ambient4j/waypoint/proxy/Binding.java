@@ -24,7 +24,10 @@ final class Binding {
         SERVED,
         /** The destination names another waypoint, or none. */
         NOT_SERVED,
-        /** This waypoint's own workload is not (yet) in the state: nothing to compare with, so the tunnel is served. */
+        /**
+         * This waypoint's own workload is not (yet) in the state: nothing to compare with, so the tunnel is refused
+         * (fail closed) and readiness waits for it.
+         */
         SELF_UNKNOWN
     }
 

@@ -57,12 +57,23 @@ final class TunnelHandler {
                     peer);
             return HboneVerdict.reject(503);
         }
-        if (Binding.check(mesh, ctx.network(), ctx.self(), dest.get()) == Binding.Verdict.NOT_SERVED) {
+        Binding.Verdict binding = Binding.check(mesh, ctx.network(), ctx.self(), dest.get());
+        if (binding == Binding.Verdict.NOT_SERVED) {
             LOG.log(
                     Level.WARNING,
                     "CONNECT {0} from {1}: not bound to this waypoint; refused (it would bypass its own waypoint)",
                     req.authority(),
                     peer);
+            return HboneVerdict.reject(503);
+        }
+        if (binding == Binding.Verdict.SELF_UNKNOWN) {
+            // Fail closed: without its own workload the waypoint cannot tell what is bound to it (and is not ready).
+            LOG.log(
+                    Level.WARNING,
+                    "CONNECT {0} from {1}: this waypoint ({2}) is not in its xDS state yet; refused",
+                    req.authority(),
+                    peer,
+                    ctx.self().getHostAddress());
             return HboneVerdict.reject(503);
         }
         return HboneVerdict.accept(HboneHeaders.empty(), stream -> serve(stream, dest.get(), client, peer));
