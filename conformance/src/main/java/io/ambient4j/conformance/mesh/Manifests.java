@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 /** Applies ordinary Kubernetes YAML (any kind, including Istio and Gateway API custom resources). */
 public final class Manifests {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final int HTTP_CONFLICT = 409;
 
     private Manifests() {}
 
@@ -40,13 +42,34 @@ public final class Manifests {
         return out;
     }
 
+    /** How often an update is tried again after a write conflict. */
+    static final int CONFLICT_RETRIES = 5;
+
     /** Creates each object, or updates it when it exists; returns what was applied. */
     public static List<HasMetadata> apply(KubernetesClient client, String yaml) {
         List<HasMetadata> applied = new ArrayList<>();
         for (HasMetadata h : parse(yaml)) {
-            applied.add(client.resource(h).createOr(NonDeletingOperation::update));
+            applied.add(createOrUpdate(client, h));
         }
         return applied;
+    }
+
+    /**
+     * Creates {@code object}, or updates it when it exists, as {@code kubectl apply} would from a user's point of view.
+     * An update reads the stored object's resourceVersion and writes with it; when a controller writes the object
+     * in between (istiod writes the status of policies it has just seen), the API server answers 409 Conflict, and
+     * the update is tried again on the newer version instead of failing the scenario.
+     */
+    public static HasMetadata createOrUpdate(KubernetesClient client, HasMetadata object) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.resource(object).createOr(NonDeletingOperation::update);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HTTP_CONFLICT || attempt > CONFLICT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Applies every {@code *.yaml}/{@code *.yml} file of a folder, in name order. */

@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -162,8 +161,7 @@ public final class ExternalCluster implements Cluster {
                         .create());
                 declared.add(ns);
             }
-            applied.add(
-                    client.resource(EchoRewrite.rewrite(h, echoImage, nodes())).createOr(NonDeletingOperation::update));
+            applied.add(Manifests.createOrUpdate(client, EchoRewrite.rewrite(h, echoImage, nodes())));
         }
         return applied;
     }
