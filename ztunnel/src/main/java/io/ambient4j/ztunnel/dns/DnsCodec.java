@@ -229,7 +229,7 @@ public final class DnsCodec {
                 throw new DnsFormatException(
                         Reason.BAD_RDATA, DnsMessage.typeName(type) + " record with " + rdlength + " bytes");
             }
-            return new Rdata.Address(java.util.Arrays.copyOfRange(b, pos, pos + rdlength));
+            return Rdata.Address.of(java.util.Arrays.copyOfRange(b, pos, pos + rdlength));
         }
     }
 

@@ -2,6 +2,8 @@ package io.ambient4j.ztunnel.dns;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -120,11 +122,11 @@ public record DnsMessage(
     /** One resource record; {@code ttl} is the unsigned 32-bit TTL in seconds. */
     public record ResourceRecord(DnsName name, int type, int rclass, long ttl, Rdata data) {
         public static ResourceRecord a(DnsName name, long ttl, Inet4Address ip) {
-            return new ResourceRecord(name, TYPE_A, CLASS_IN, ttl, new Rdata.Address(ip.getAddress()));
+            return new ResourceRecord(name, TYPE_A, CLASS_IN, ttl, new Rdata.Address(ip));
         }
 
         public static ResourceRecord aaaa(DnsName name, long ttl, Inet6Address ip) {
-            return new ResourceRecord(name, TYPE_AAAA, CLASS_IN, ttl, new Rdata.Address(ip.getAddress()));
+            return new ResourceRecord(name, TYPE_AAAA, CLASS_IN, ttl, new Rdata.Address(ip));
         }
 
         public static ResourceRecord cname(DnsName name, long ttl, DnsName target) {
@@ -134,37 +136,31 @@ public record DnsMessage(
 
     /** Record data: an address, a name (written with compression), or opaque bytes. */
     public sealed interface Rdata {
-        /** The 4 or 16 address bytes of an A or AAAA record. */
-        record Address(byte[] bytes) implements Rdata {
-            public Address {
-                if (bytes.length != 4 && bytes.length != 16) {
-                    throw new IllegalArgumentException("address of " + bytes.length + " bytes");
+        /**
+         * The address of an A (an {@link Inet4Address}) or AAAA record (an {@link Inet6Address}, kept as one even when it
+         * is IPv4-mapped, so it is written back as 16 bytes).
+         */
+        record Address(InetAddress ip) implements Rdata {
+            /** The 4 or 16 bytes of the record data. */
+            public static Address of(byte[] bytes) {
+                try {
+                    return new Address(
+                            bytes.length == 16
+                                    ? Inet6Address.getByAddress(null, bytes, -1)
+                                    : InetAddress.getByAddress(bytes));
+                } catch (UnknownHostException e) {
+                    throw new IllegalArgumentException("address of " + bytes.length + " bytes", e);
                 }
-                bytes = bytes.clone();
             }
 
-            @Override
+            /** The record data as written on the wire. */
             public byte[] bytes() {
-                return bytes.clone();
-            }
-
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof Address a && Arrays.equals(bytes, a.bytes);
-            }
-
-            @Override
-            public int hashCode() {
-                return Arrays.hashCode(bytes);
+                return ip.getAddress();
             }
 
             @Override
             public String toString() {
-                try {
-                    return java.net.InetAddress.getByAddress(bytes).getHostAddress();
-                } catch (java.net.UnknownHostException e) {
-                    return Arrays.toString(bytes);
-                }
+                return ip.getHostAddress();
             }
         }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ambient4j.ztunnel.dns.DnsMessage.Question;
 import io.ambient4j.ztunnel.dns.DnsMessage.ResourceRecord;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,6 +74,24 @@ class DnsCodecTest {
         String hex = HEX.formatHex(wire);
         assertThat(hex).contains("0005" + "0001" + "0000001e" + "0004" + "0162" + "c00e");
         assertThat(DnsCodec.decode(wire)).isEqualTo(m);
+    }
+
+    @Test
+    void anIpv4MappedAaaaRecordStaysSixteenBytes() throws Exception {
+        DnsName q = DnsName.of("mapped.ns1.svc.cluster.local");
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1};
+        DnsMessage m = new DnsMessage(
+                8,
+                0x8180,
+                List.of(new Question(q, DnsMessage.TYPE_AAAA, DnsMessage.CLASS_IN)),
+                List.of(ResourceRecord.aaaa(q, 30, Inet6Address.getByAddress(null, mapped, -1))),
+                List.of(),
+                List.of());
+        byte[] wire = DnsCodec.encode(m);
+        assertThat(HEX.formatHex(wire)).endsWith("0010" + HEX.formatHex(mapped));
+        DnsMessage back = DnsCodec.decode(wire);
+        assertThat(back).isEqualTo(m);
+        assertThat(HEX.formatHex(DnsCodec.encode(back))).isEqualTo(HEX.formatHex(wire));
     }
 
     @Test
