@@ -288,19 +288,21 @@ class WaypointDirectTest {
         assertThat(posted.body()).contains("body-bytes: 11\n");
         s.close();
 
-        String metrics = http(waypoint.statsPort(), "/stats/prometheus");
-        assertThat(metrics)
-                .containsPattern("istio_requests_total\\{reporter=\"waypoint\",source_workload=\"client\",[^}]*"
-                        + "source_principal=\"spiffe://cluster.local/ns/app/sa/client-sa\",[^}]*"
-                        + "destination_service=\"sidecar.app.svc.cluster.local\",[^}]*response_code=\"403\"[^}]*"
-                        + "connection_security_policy=\"mutual_tls\"\\} 1")
-                .containsPattern("istio_requests_total\\{[^}]*destination_workload=\"backend\",[^}]*"
-                        + "response_code=\"200\"[^}]*\\} 2")
-                .containsPattern("istio_requests_total\\{[^}]*response_code=\"500\"[^}]*\\} 1")
-                .contains("istio_request_duration_milliseconds_bucket{")
-                .contains("istio_request_bytes_bucket{")
-                // the 403's response: status line, three fields and "RBAC: access denied"
-                .containsPattern("istio_response_bytes_sum\\{[^}]*response_code=\"403\"[^}]*\\} [1-9][0-9]+\\.0");
+        // a request is counted when the waypoint has finished it, which can be just after the client read its response
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(http(waypoint.statsPort(), "/stats/prometheus"))
+                        .containsPattern("istio_requests_total\\{reporter=\"waypoint\",source_workload=\"client\",[^}]*"
+                                + "source_principal=\"spiffe://cluster.local/ns/app/sa/client-sa\",[^}]*"
+                                + "destination_service=\"sidecar.app.svc.cluster.local\",[^}]*response_code=\"403\"[^}]*"
+                                + "connection_security_policy=\"mutual_tls\"\\} 1")
+                        .containsPattern("istio_requests_total\\{[^}]*destination_workload=\"backend\",[^}]*"
+                                + "response_code=\"200\"[^}]*\\} 2")
+                        .containsPattern("istio_requests_total\\{[^}]*response_code=\"500\"[^}]*\\} 1")
+                        .contains("istio_request_duration_milliseconds_bucket{")
+                        .contains("istio_request_bytes_bucket{")
+                        // the 403's response: status line, three fields and "RBAC: access denied"
+                        .containsPattern(
+                                "istio_response_bytes_sum\\{[^}]*response_code=\"403\"[^}]*\\} [1-9][0-9]+\\.0"));
 
         String dump = http(waypoint.adminPort(), "/config_dump");
         assertThat(dump)
@@ -487,8 +489,10 @@ class WaypointDirectTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(ok.get()).isEqualTo(perTunnel * tunnels);
-        assertThat(waypoint.metrics().requestCount(Map.of("response_code", "200")))
-                .isEqualTo(perTunnel * tunnels);
+        // a request is counted when the waypoint has finished it, which can be just after the client read its response
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(waypoint.metrics().requestCount(Map.of("response_code", "200")))
+                        .isEqualTo(perTunnel * tunnels));
         System.getLogger(getClass().getName())
                 .log(
                         System.Logger.Level.INFO,
