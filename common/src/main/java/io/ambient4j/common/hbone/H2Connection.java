@@ -1,5 +1,6 @@
 package io.ambient4j.common.hbone;
 
+import io.ambient4j.common.net.NonBlockingSocket;
 import io.helidon.http.http2.Http2ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * One HTTP/2 connection carrying HBONE streams, in either role.
@@ -66,6 +68,8 @@ final class H2Connection {
     private boolean goAwayReceived;
     private boolean draining;
     private long idleSince = System.nanoTime();
+    private SendLoop sendLoop;
+    private boolean loopAwaitsWindow;
 
     // Reader thread only.
     private final Hpack.Decoder decoder = new Hpack.Decoder();
@@ -669,6 +673,7 @@ final class H2Connection {
 
     private void onSettings(int len) throws H2Error {
         checkBacklog();
+        SendLoop wake;
         lock.lock();
         try {
             PeerSettings old = peer;
@@ -686,8 +691,12 @@ final class H2Connection {
             dataPayload = Frames.alignedDataPayload(next.maxFrameSize());
             peerSettingsSeen = true;
             changed.signalAll();
+            wake = delta > 0 ? loopToWake() : null;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.windowRaised();
         }
         control.send(Frames.settingsAck());
     }
@@ -699,6 +708,7 @@ final class H2Connection {
             }
             throw H2Error.stream(sid, Http2ErrorCode.PROTOCOL, "WINDOW_UPDATE of 0");
         }
+        SendLoop wake = null;
         lock.lock();
         try {
             if (sid == 0) {
@@ -720,8 +730,12 @@ final class H2Connection {
                 }
             }
             changed.signalAll();
+            wake = loopToWake();
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.windowRaised();
         }
     }
 
@@ -810,6 +824,57 @@ final class H2Connection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes up to {@code want} bytes of both send windows without waiting (the send loop): 0 when either is
+     * exhausted. Taking less than asked makes the next window increase wake the loop.
+     */
+    int tryAcquireSendWindow(HboneStream s, int want) throws HboneException {
+        lock.lock();
+        try {
+            s.checkWritable();
+            HboneException closed = closedCause;
+            if (closed != null) {
+                throw closed;
+            }
+            int n = (int) Math.max(0, Math.min(want, Math.min(s.sendWindow, connSendWindow)));
+            s.sendWindow -= n;
+            connSendWindow -= n;
+            if (n < want) {
+                loopAwaitsWindow = true;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves {@code src}'s bytes into {@code s} on this connection's send loop (started on first use) until EOF. */
+    void pull(HboneStream s, NonBlockingSocket src, LongConsumer delivered) throws IOException {
+        SendLoop loop;
+        lock.lock();
+        try {
+            if (closedCause != null) {
+                throw closedCause;
+            }
+            if (sendLoop == null) {
+                sendLoop = SendLoop.start(this, name);
+            }
+            loop = sendLoop;
+        } finally {
+            lock.unlock();
+        }
+        loop.pull(s, src, delivered);
+    }
+
+    /** After a window increase (reader, under {@link #lock}): the send loop to wake, if it waits for one. */
+    private SendLoop loopToWake() {
+        if (loopAwaitsWindow && sendLoop != null) {
+            loopAwaitsWindow = false;
+            return sendLoop;
+        }
+        return null;
     }
 
     void wakeSenders() {
@@ -1139,6 +1204,7 @@ final class H2Connection {
 
     void shutdown(HboneException cause) {
         List<HboneStream> failed;
+        SendLoop loop;
         lock.lock();
         try {
             if (closedCause != null) {
@@ -1149,11 +1215,15 @@ final class H2Connection {
             streams.clear();
             slots = 0;
             activeStreams = 0;
+            loop = sendLoop;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         failed.forEach(s -> s.onConnectionFailed(cause));
+        if (loop != null) {
+            loop.close(cause);
+        }
         control.close();
         control.awaitExit(Duration.ofSeconds(1));
         closeTransport();

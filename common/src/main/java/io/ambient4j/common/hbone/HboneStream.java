@@ -1,5 +1,6 @@
 package io.ambient4j.common.hbone;
 
+import io.ambient4j.common.net.NonBlockingSocket;
 import io.ambient4j.common.relay.Relay;
 import io.helidon.http.http2.Http2ErrorCode;
 import java.io.Closeable;
@@ -55,6 +56,9 @@ public final class HboneStream implements Closeable {
     private boolean pumpBusy;
     private IOException sinkFailure;
     private boolean discarded; // the application is done with the stream: what a direct write leaves is dropped
+
+    // The send loop's registration while it moves an application socket's bytes into this stream (see SendLoop).
+    private volatile SendLoop.Pull pull;
 
     private final InputStream input = new In();
     private final OutputStream output = new Out();
@@ -378,6 +382,7 @@ public final class HboneStream implements Closeable {
         } finally {
             rlock.unlock();
         }
+        endPull();
         retired.set(true);
     }
 
@@ -398,6 +403,7 @@ public final class HboneStream implements Closeable {
         }
         conn.consumed(this, 0, (int) dropped); // unread bytes still count against the connection window
         conn.wakeSenders();
+        endPull();
         retire();
         return true;
     }
@@ -574,6 +580,54 @@ public final class HboneStream implements Closeable {
         }
     }
 
+    /**
+     * Sends {@code frame[HEADER_LENGTH, HEADER_LENGTH + length)} as one DATA frame, framed in place, as far as the
+     * send windows allow right now (the send loop; {@code length} at most {@link #preferredWriteSize}): returns the
+     * bytes sent, possibly 0. Never waits for a window; the socket write itself may block while TCP pushes back.
+     */
+    int trySendData(byte[] frame, int length) throws IOException {
+        sendLock.lock();
+        try {
+            checkWritable();
+            int n = conn.tryAcquireSendWindow(this, length);
+            if (n > 0) {
+                Frames.header(frame, 0, n, Frames.DATA, 0, id);
+                conn.write(frame, 0, Frames.HEADER_LENGTH + n);
+            }
+            return n;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** The send loop took over this stream's sending; it ends at once if the stream already cannot send. */
+    void attach(SendLoop.Pull p) {
+        pull = p;
+        try {
+            checkWritable();
+        } catch (HboneException e) {
+            p.complete(e);
+        }
+    }
+
+    void detach(SendLoop.Pull p) {
+        if (pull == p) {
+            pull = null;
+        }
+    }
+
+    /** Ends the send loop's pull, if any, because the stream can no longer send. */
+    private void endPull() {
+        SendLoop.Pull p = pull;
+        if (p != null) {
+            try {
+                checkWritable();
+            } catch (HboneException e) {
+                p.complete(e);
+            }
+        }
+    }
+
     private void endOutput() throws IOException {
         sendLock.lock();
         try {
@@ -636,7 +690,7 @@ public final class HboneStream implements Closeable {
     }
 
     /** The stream as a relay side; see {@link #relaySide()}. */
-    private final class PushingSide implements Relay.Side.Pushing {
+    private final class PushingSide implements Relay.Side.Pushing, Relay.Side.Pulling {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             return input.read(buffer, offset, length);
@@ -655,6 +709,11 @@ public final class HboneStream implements Closeable {
         @Override
         public void pushTo(Relay.Side to, LongConsumer progress) throws IOException {
             pumpTo(to, progress);
+        }
+
+        @Override
+        public void pullFrom(NonBlockingSocket from, LongConsumer progress) throws IOException {
+            conn.pull(HboneStream.this, from, progress);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.ambient4j.common.net;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -54,6 +55,26 @@ final class Libc {
     static final int EINTR = 4;
     static final int EAGAIN = 11;
 
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    static final int EPOLLIN = 0x1;
+    static final int EPOLLERR = 0x8;
+    static final int EPOLLHUP = 0x10;
+    static final int EPOLLRDHUP = 0x2000;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    /**
+     * sizeof(struct epoll_event): {@code uint32_t events; uint64_t data}, packed on x86_64 (12 bytes) but naturally
+     * aligned on aarch64 (16): the one layout here that differs between the two.
+     */
+    static final long EPOLL_EVENT_SIZE = "aarch64".equals(System.getProperty("os.arch")) ? 16 : 12;
+
+    /** Offset of {@code data} in struct epoll_event. */
+    static final long EPOLL_EVENT_DATA = EPOLL_EVENT_SIZE == 16 ? 8 : 4;
+
     /** struct msghdr: name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad). */
     static final long MSGHDR_SIZE = 56;
 
@@ -101,6 +122,21 @@ final class Libc {
             LINKER.defaultLookup().findOrThrow("send"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
             Linker.Option.critical(true));
+    private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL =
+            errnoCall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT =
+            errnoCall("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle WRITE = errnoCall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    // recv(2) straight into a heap array; it never blocks (MSG_DONTWAIT), and the errno tells "nothing yet" from a
+    // reset.
+    private static final MethodHandle RECV_CRITICAL = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("recv"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.critical(true),
+            Linker.Option.captureCallState("errno"));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -274,5 +310,110 @@ final class Libc {
 
     static long recvmsg(int fd, MemorySegment msghdr, int flags) throws NetException {
         return invoke("recvmsg", s -> (long) RECVMSG.invokeExact(s, fd, msghdr, flags));
+    }
+
+    /**
+     * recv(2) with MSG_DONTWAIT into {@code buffer[offset, offset + length)}: the byte count, 0 at EOF, or -1 when
+     * nothing is there yet (EAGAIN); any other failure (e.g. ECONNRESET) is thrown. {@code state} is the caller's
+     * errno capture segment ({@link #newCallState}), reused so the hot path allocates nothing.
+     */
+    static long recvNow(MemorySegment state, int fd, byte[] buffer, int offset, int length) throws NetException {
+        MemorySegment data = MemorySegment.ofArray(buffer).asSlice(offset, length);
+        while (true) {
+            long n;
+            try {
+                n = (long) RECV_CRITICAL.invokeExact(state, fd, data, (long) length, MSG_DONTWAIT | MSG_NOSIGNAL);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("native call recv failed to link", t);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            int errno = (int) ERRNO.get(state, 0L);
+            if (errno == EAGAIN) {
+                return -1;
+            }
+            if (errno != EINTR) {
+                throw error("recv", errno);
+            }
+        }
+    }
+
+    /** A segment for {@link #recvNow} and {@link #epollWait} to capture errno into; owned by one thread. */
+    static MemorySegment newCallState(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    static int epollCreate() throws NetException {
+        return (int) invoke("epoll_create1", s -> (int) EPOLL_CREATE1.invokeExact(s, EPOLL_CLOEXEC));
+    }
+
+    /** epoll_ctl(2) with a level-triggered interest set and {@code token} as the event's data. */
+    static void epollCtl(int epfd, int op, int fd, int events, long token) throws NetException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ev = arena.allocate(EPOLL_EVENT_SIZE, 8);
+            ev.set(JAVA_INT, 0, events);
+            ev.set(JAVA_LONG_UNALIGNED, EPOLL_EVENT_DATA, token);
+            invoke("epoll_ctl", s -> (int) EPOLL_CTL.invokeExact(s, epfd, op, fd, ev));
+        }
+    }
+
+    /**
+     * epoll_wait(2) into {@code events} (room for {@code max} entries): how many are ready, 0 on timeout or when a
+     * signal interrupted the wait. Blocks the calling (platform) thread.
+     */
+    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeoutMillis)
+            throws NetException {
+        int n;
+        try {
+            n = (int) EPOLL_WAIT.invokeExact(state, epfd, events, max, timeoutMillis);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native call epoll_wait failed to link", t);
+        }
+        if (n >= 0) {
+            return n;
+        }
+        int errno = (int) ERRNO.get(state, 0L);
+        if (errno == EINTR) {
+            return 0;
+        }
+        throw error("epoll_wait", errno);
+    }
+
+    static int eventfd() throws NetException {
+        return (int) invoke("eventfd", s -> (int) EVENTFD.invokeExact(s, 0, EFD_NONBLOCK | EFD_CLOEXEC));
+    }
+
+    /** Adds one to an eventfd's counter, which makes it readable. */
+    static void eventfdSignal(int fd) throws NetException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            try {
+                invoke("write", s -> (long) WRITE.invokeExact(s, fd, one, 8L));
+            } catch (NetException e) {
+                if (e.errno() != EAGAIN) { // a saturated counter is still readable: the signal is not lost
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Resets an eventfd's counter to zero (non-blocking: nothing to read is fine). */
+    static void eventfdDrain(int fd) throws NetException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            try {
+                invoke("read", s -> (long) READ.invokeExact(s, fd, value, 8L));
+            } catch (NetException e) {
+                if (e.errno() != EAGAIN) {
+                    throw e;
+                }
+            }
+        }
     }
 }

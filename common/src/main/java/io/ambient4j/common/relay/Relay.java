@@ -1,11 +1,13 @@
 package io.ambient4j.common.relay;
 
+import io.ambient4j.common.net.NonBlockingSocket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
@@ -82,6 +84,27 @@ public final class Relay {
              */
             void pushTo(Side to, LongConsumer delivered) throws IOException;
         }
+
+        /**
+         * A destination that takes its source's bytes itself as they arrive: an HBONE stream's connection has one
+         * thread wait on the readiness of all its tunnels' sockets, read and frame what came, so a small message
+         * needs no wake-up of a relay thread (see {@code SendLoop}).
+         */
+        interface Pulling extends Side {
+            /**
+             * Sends every byte {@code from} delivers up to its EOF (not the EOF itself), reporting each amount sent
+             * to {@code delivered}; returns at that EOF, throws why it ended before. Blocks the caller meanwhile.
+             */
+            void pullFrom(NonBlockingSocket from, LongConsumer delivered) throws IOException;
+        }
+
+        /** The socket under this side, when a {@link Pulling} destination may read it directly; else empty. */
+        default Optional<NonBlockingSocket> nonBlockingSocket() {
+            return Optional.empty();
+        }
+
+        /** The relay saw this side's EOF without calling {@link #read} (a {@link Pulling} destination read it). */
+        default void readEnded() {}
 
         static Side of(SocketChannel channel) {
             return new Sides.ChannelSide(channel);
@@ -184,6 +207,13 @@ public final class Relay {
             try {
                 if (from instanceof Side.Pushing pushing && to.canTryWrite()) {
                     pushing.pushTo(to, bytes::addAndGet);
+                    to.shutdownOutput();
+                    return;
+                }
+                Optional<NonBlockingSocket> socket = from.nonBlockingSocket();
+                if (to instanceof Side.Pulling pulling && socket.isPresent()) {
+                    pulling.pullFrom(socket.get(), bytes::addAndGet);
+                    from.readEnded();
                     to.shutdownOutput();
                     return;
                 }

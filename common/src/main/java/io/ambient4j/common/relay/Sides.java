@@ -1,6 +1,6 @@
 package io.ambient4j.common.relay;
 
-import io.ambient4j.common.net.NonBlockingSender;
+import io.ambient4j.common.net.NonBlockingSocket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,22 +15,27 @@ final class Sides {
 
     private Sides() {}
 
-    /** A blocking socket channel; it also takes bytes without blocking (see {@link NonBlockingSender}). */
+    /** A blocking socket channel; it also takes bytes without blocking (see {@link NonBlockingSocket}). */
     static final class ChannelSide implements Relay.Side {
         private final SocketChannel channel;
-        private final Optional<NonBlockingSender> sender;
+        private final Optional<NonBlockingSocket> sender;
 
         ChannelSide(SocketChannel channel) {
             if (!channel.isBlocking()) {
                 throw new IllegalArgumentException("relay needs a blocking channel");
             }
             this.channel = channel;
-            this.sender = NonBlockingSender.of(channel);
+            this.sender = NonBlockingSocket.of(channel);
         }
 
         @Override
         public boolean canTryWrite() {
             return sender.isPresent();
+        }
+
+        @Override
+        public Optional<NonBlockingSocket> nonBlockingSocket() {
+            return sender;
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.ambient4j.ztunnel.proxy;
 
-import io.ambient4j.common.net.NonBlockingSender;
+import io.ambient4j.common.net.NonBlockingSocket;
 import io.ambient4j.common.relay.Relay;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -18,13 +18,13 @@ import java.util.Optional;
  */
 final class AppSide implements Relay.Side {
     private final SocketChannel channel;
-    private final Optional<NonBlockingSender> sender;
+    private final Optional<NonBlockingSocket> sender;
     private volatile boolean readEof;
     private volatile boolean wroteEof;
 
     AppSide(SocketChannel channel) {
         this.channel = channel;
-        this.sender = NonBlockingSender.of(channel);
+        this.sender = NonBlockingSocket.of(channel);
     }
 
     @Override
@@ -50,6 +50,16 @@ final class AppSide implements Relay.Side {
     @Override
     public boolean canTryWrite() {
         return sender.isPresent();
+    }
+
+    @Override
+    public Optional<NonBlockingSocket> nonBlockingSocket() {
+        return sender;
+    }
+
+    @Override
+    public void readEnded() {
+        readEof = true;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.Test;
 
-class NonBlockingSenderTest {
+class NonBlockingSocketTest {
 
     @Test
     void sendsUntilTheSocketIsFullThenTakesNothingAndNothingAfterClose() throws Exception {
@@ -17,7 +17,7 @@ class NonBlockingSenderTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel sending = SocketChannel.open(server.getLocalAddress());
             try (SocketChannel receiving = server.accept()) {
-                NonBlockingSender sender = NonBlockingSender.of(sending).orElseThrow();
+                NonBlockingSocket sender = NonBlockingSocket.of(sending).orElseThrow();
                 byte[] chunk = new byte[64 * 1024];
                 long sent = 0;
                 int n;
@@ -49,7 +49,7 @@ class NonBlockingSenderTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             try (SocketChannel sending = SocketChannel.open(server.getLocalAddress());
                     SocketChannel receiving = server.accept()) {
-                NonBlockingSender sender = NonBlockingSender.of(sending).orElseThrow();
+                NonBlockingSocket sender = NonBlockingSocket.of(sending).orElseThrow();
                 byte[] data = {1, 2, 3, 4, 5, 6};
                 assertThat(sender.trySend(data, 2, 3)).isEqualTo(3);
                 ByteBuffer buf = ByteBuffer.allocate(3);
