@@ -37,7 +37,11 @@ final class IstiodTls {
             SSLParameters params = new SSLParameters();
             params.setEndpointIdentificationAlgorithm(""); // IstiodTrustManager checks the expected name
             if (ServerNames.ipLiteral(expectedHost).isEmpty()) {
-                params.setServerNames(List.of(new SNIHostName(expectedHost)));
+                try {
+                    params.setServerNames(List.of(new SNIHostName(expectedHost)));
+                } catch (IllegalArgumentException notAnSniName) {
+                    // not a name SNI can carry (e.g. an underscore): send none; the name check still applies
+                }
             }
             return Tls.builder().sslContext(ctx).sslParameters(params).build();
         } catch (GeneralSecurityException e) {

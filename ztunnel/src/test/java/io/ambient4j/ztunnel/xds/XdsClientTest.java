@@ -267,6 +267,31 @@ class XdsClientTest {
     }
 
     @Test
+    void largePushSpanningManyHttp2FramesIsAppliedWhole() throws Exception {
+        FakeIstiod.Stream s = istiod.nextStream();
+        initial(s);
+        DeltaDiscoveryResponse.Builder big = push(TypeUrls.ADDRESS, "big");
+        for (int i = 0; i < 3000; i++) {
+            String ip = "10.1." + (i / 250) + "." + (i % 250 + 1);
+            big.addResources(res("Kubernetes//Pod/ns/w" + i, "v1", wl("w" + i, ip)));
+        }
+        DeltaDiscoveryResponse r = big.build();
+        assertThat(r.getSerializedSize()).as("well over HTTP/2's 16 KiB frames").isGreaterThan(256 * 1024);
+        s.send(r);
+        DeltaDiscoveryRequest ack = s.nextRequest();
+        assertThat(ack.getResponseNonce()).isEqualTo("big");
+        assertThat(ack.hasErrorDetail()).isFalse();
+        assertThat(client.knownVersions().get(TypeUrls.ADDRESS)).hasSize(3000);
+        assertThat(state.current().workload("Kubernetes//Pod/ns/w2999")).isPresent();
+        // and the stream keeps working after it
+        s.send(push(TypeUrls.ADDRESS, "small")
+                .addRemovedResources("Kubernetes//Pod/ns/w0")
+                .build());
+        assertThat(s.nextRequest().getResponseNonce()).isEqualTo("small");
+        assertThat(state.current().workload("Kubernetes//Pod/ns/w0")).isEmpty();
+    }
+
+    @Test
     void closingTheChannelEndsTheStreamAndRefusesNewCalls() throws Exception {
         initial(istiod.nextStream());
         assertThat(channel.liveCalls()).isEqualTo(1);
