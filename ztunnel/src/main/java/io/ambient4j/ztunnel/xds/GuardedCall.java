@@ -9,6 +9,7 @@ import io.grpc.Status;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,10 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
     private final boolean unary;
     private final CallOptions options;
     private final Consumer<GuardedCall<?, ?>> onDone;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** How the call ended; null while it runs. Set once. */
+    private final AtomicReference<Status> ended = new AtomicReference<>();
+
+    private final AtomicBoolean told = new AtomicBoolean();
     private volatile Listener<R> listener;
     private volatile boolean started;
     private volatile Thread deadlineWatch;
@@ -43,6 +47,11 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
     @Override
     public void start(Listener<R> responseListener, Metadata headers) {
         this.listener = responseListener;
+        Status endedEarly = ended.get();
+        if (endedEarly != null) {
+            tell(endedEarly); // the channel closed between newCall and start
+            return;
+        }
         if (delegate == null) {
             end(Status.UNAVAILABLE.withDescription("the channel to istiod is closed"), false);
             return;
@@ -54,7 +63,7 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
             end(Status.UNAVAILABLE.withDescription(describe(e)).withCause(e), false);
             return;
         }
-        if (closed.get()) {
+        if (ended.get() != null) {
             // aborted (channel closed) while connecting: the stream just opened must not outlive the call
             cancelQuietly("aborted while starting", null);
             return;
@@ -140,7 +149,7 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
     }
 
     private boolean usable() {
-        return started && !closed.get();
+        return started && ended.get() == null;
     }
 
     /**
@@ -148,7 +157,7 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
      * stream, that is what stops its reader thread, which otherwise keeps polling a stream whose connection died.
      */
     private void end(Status status, boolean cancelDelegate) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!ended.compareAndSet(null, status)) {
             return;
         }
         Thread watch = deadlineWatch;
@@ -159,11 +168,17 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
         if (started && cancelDelegate) {
             cancelQuietly(status.getDescription(), status.getCause());
         }
+        if (listener != null) {
+            tell(status);
+        }
+    }
+
+    /** The listener's one onClose; blocking stubs wait on the call's executor, so it runs there (as in grpc-java). */
+    private void tell(Status status) {
         Listener<R> l = listener;
-        if (l == null) {
+        if (l == null || !told.compareAndSet(false, true)) {
             return;
         }
-        // Blocking stubs wait on the call's executor: deliver there (as grpc-java does) so the waiting thread wakes.
         Executor executor = options.getExecutor();
         if (executor == null) {
             l.onClose(status, new Metadata());
@@ -209,21 +224,21 @@ final class GuardedCall<Q, R> extends ClientCall<Q, R> {
     private final class OnceListener extends Listener<R> {
         @Override
         public void onHeaders(Metadata headers) {
-            if (!closed.get()) {
+            if (ended.get() == null) {
                 listener.onHeaders(headers);
             }
         }
 
         @Override
         public void onMessage(R message) {
-            if (!closed.get()) {
+            if (ended.get() == null) {
                 listener.onMessage(message);
             }
         }
 
         @Override
         public void onReady() {
-            if (!closed.get()) {
+            if (ended.get() == null) {
                 listener.onReady();
             }
         }
