@@ -12,9 +12,9 @@ import io.ambient4j.waypoint.xds.WaypointTypeUrls;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.identity.GrpcCaClient;
 import io.ambient4j.ztunnel.state.NetworkAddress;
+import io.ambient4j.ztunnel.xds.IstiodChannel;
 import io.ambient4j.ztunnel.xds.XdsChannels;
 import io.ambient4j.ztunnel.xds.XdsClient;
-import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -62,16 +62,17 @@ public final class Waypoint {
     }
 
     private void wire() throws IOException {
-        ManagedChannel caChannel = XdsChannels.build(
+        IstiodChannel caChannel = XdsChannels.build(
                 cfg.caAddress(), cfg.caRootCa(), Optional.empty(), cfg.token(), cfg.clusterId(), Map.of());
         GrpcCaClient ca = new GrpcCaClient(caChannel, cfg.identity(), cfg.secretTtl());
         closeLast.push(ca);
         certs = CertManager.create(ca);
         closeLast.push(certs);
         certs.prefetch(cfg.identity());
-        ManagedChannel xdsChannel = XdsChannels.build(
+        IstiodChannel xdsChannel = XdsChannels.build(
                 cfg.xdsAddress(), cfg.xdsRootCa(), Optional.empty(), cfg.token(), cfg.clusterId(), Map.of());
-        xds = new XdsClient(xdsChannel, XdsNodes.waypoint(cfg), WaypointTypeUrls.ALL, new WaypointApplier(state))
+        xds = new XdsClient(
+                        xdsChannel.channel(), XdsNodes.waypoint(cfg), WaypointTypeUrls.ALL, new WaypointApplier(state))
                 .owning(xdsChannel);
         closeLast.push(xds);
         xds.start();

@@ -11,8 +11,8 @@ import io.ambient4j.common.tls.CsrBuilder;
 import io.ambient4j.common.tls.TlsException;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.config.Config;
+import io.ambient4j.ztunnel.xds.IstiodChannel;
 import io.ambient4j.ztunnel.xds.XdsChannels;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +26,23 @@ public final class GrpcCaClient implements CaClient, AutoCloseable {
     /** The metadata key istiod reads to sign for a pod on the caller's node. */
     public static final String IMPERSONATED_IDENTITY = "ImpersonatedIdentity";
 
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ManagedChannel channel;
+    private final IstiodChannel channel;
     private final SpiffeId ownIdentity;
     private final Duration ttl;
+    private final Duration callTimeout;
 
-    public GrpcCaClient(ManagedChannel channel, SpiffeId ownIdentity, Duration ttl) {
+    /** Takes ownership of {@code channel}: {@link #close()} closes it. */
+    public GrpcCaClient(IstiodChannel channel, SpiffeId ownIdentity, Duration ttl) {
+        this(channel, ownIdentity, ttl, CALL_TIMEOUT);
+    }
+
+    GrpcCaClient(IstiodChannel channel, SpiffeId ownIdentity, Duration ttl, Duration callTimeout) {
         this.channel = channel;
         this.ownIdentity = ownIdentity;
         this.ttl = ttl;
+        this.callTimeout = callTimeout;
     }
 
     /** A client for {@code CA_ADDRESS} with {@code CA_ROOT_CA}, {@code CA_HEADER_*} and {@code SECRET_TTL}. */
@@ -57,8 +64,8 @@ public final class GrpcCaClient implements CaClient, AutoCloseable {
         }
         IstioCertificateResponse resp;
         try {
-            resp = IstioCertificateServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            resp = IstioCertificateServiceGrpc.newBlockingStub(channel.channel())
+                    .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .createCertificate(req.build());
         } catch (StatusRuntimeException e) {
             throw new CertificateFetchException(
@@ -75,6 +82,6 @@ public final class GrpcCaClient implements CaClient, AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
+        channel.close();
     }
 }

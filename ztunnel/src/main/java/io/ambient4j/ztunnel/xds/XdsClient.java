@@ -63,15 +63,17 @@ public final class XdsClient implements AutoCloseable {
     private int connections;
     private ClientCallStreamObserver<DeltaDiscoveryRequest> current;
     private Thread thread;
-    private io.grpc.ManagedChannel ownedChannel;
+    private IstiodChannel ownedChannel;
+    /** Why the last stream ended or could not open (null while none failed); for tests and diagnosis. */
+    private volatile String lastError;
 
     /**
      * The production wiring: a TLS channel to {@code XDS_ADDRESS}, the node from the config, and on-demand mode from
      * {@code XDS_ON_DEMAND}. The client owns the channel and shuts it down on {@link #close()}.
      */
     public static XdsClient create(io.ambient4j.ztunnel.config.Config cfg, StateUpdater updater) {
-        io.grpc.ManagedChannel channel = XdsChannels.create(cfg);
-        XdsClient c = new XdsClient(channel, XdsNode.build(cfg), updater, cfg.xdsOnDemand());
+        IstiodChannel channel = XdsChannels.create(cfg);
+        XdsClient c = new XdsClient(channel.channel(), XdsNode.build(cfg), updater, cfg.xdsOnDemand());
         c.ownedChannel = channel;
         return c;
     }
@@ -103,8 +105,8 @@ public final class XdsClient implements AutoCloseable {
         this.types.forEach(t -> versions.put(t, new java.util.concurrent.ConcurrentHashMap<>()));
     }
 
-    /** Takes ownership of {@code channel}: {@link #close()} shuts it down. */
-    public XdsClient owning(io.grpc.ManagedChannel channel) {
+    /** Takes ownership of {@code channel}: {@link #close()} closes it. */
+    public XdsClient owning(IstiodChannel channel) {
         this.ownedChannel = channel;
         return this;
     }
@@ -174,6 +176,11 @@ public final class XdsClient implements AutoCloseable {
         }
     }
 
+    /** Why the last stream ended or failed to open, e.g. istiod's certificate not verifying; null if none did. */
+    String lastError() {
+        return lastError;
+    }
+
     /** The versions held per type: what the next reconnect sends as {@code initial_resource_versions}. */
     public Map<String, Map<String, String>> knownVersions() {
         Map<String, Map<String, String>> out = new HashMap<>();
@@ -191,6 +198,7 @@ public final class XdsClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                lastError = e.toString();
                 LOG.log(Level.WARNING, "xDS stream failed", e);
             }
             if (gotResponse) {
@@ -273,6 +281,7 @@ public final class XdsClient implements AutoCloseable {
             Event ev = events.take();
             switch (ev) {
                 case Event.Ended(Throwable t) -> {
+                    lastError = t == null ? "completed by server" : t.toString();
                     LOG.log(Level.INFO, "xDS stream ended: {0}", t == null ? "completed by server" : t.toString());
                     return any;
                 }
@@ -381,7 +390,7 @@ public final class XdsClient implements AutoCloseable {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         }
         if (ownedChannel != null) {
-            ownedChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            ownedChannel.close();
         }
     }
 }

@@ -53,6 +53,7 @@ public final class FakeCa implements AutoCloseable {
     private final Path dir;
     public final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
     private final AtomicInteger failNext = new AtomicInteger();
+    private final AtomicInteger hangNext = new AtomicInteger();
     private final AtomicReference<SpiffeId> wrongIdentity = new AtomicReference<>();
 
     public FakeCa(Path dir) throws IOException {
@@ -63,6 +64,9 @@ public final class FakeCa implements AutoCloseable {
             @Override
             public void createCertificate(IstioCertificateRequest req, StreamObserver<IstioCertificateResponse> out) {
                 calls.add(new Call(HEADERS.get(), req));
+                if (hangNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return; // never answers: the client's deadline must end the call
+                }
                 if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     out.onError(Status.UNAVAILABLE
                             .withDescription("test CA is down")
@@ -118,6 +122,15 @@ public final class FakeCa implements AutoCloseable {
         failNext.set(n);
     }
 
+    /** The next {@code n} calls get no answer at all. */
+    public void hangNext(int n) {
+        hangNext.set(n);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
     /** Sign every following CSR for {@code id} regardless of what was asked (null to stop). */
     public void issueWrongIdentity(SpiffeId id) {
         wrongIdentity.set(id);
@@ -128,6 +141,11 @@ public final class FakeCa implements AutoCloseable {
      * ztunnel's own identity {@code istio-system/ztunnel} and {@code SECRET_TTL=ttl}.
      */
     public Config config(Duration ttl) throws IOException {
+        return config(ttl, Map.of());
+    }
+
+    /** As {@link #config(Duration)}, with some variables replaced or added (e.g. {@code ALT_CA_HOSTNAME}). */
+    public Config config(Duration ttl, Map<String, String> overrides) throws IOException {
         Path token = Files.writeString(dir.resolve("istio-token"), "header.payload.sig\n");
         Map<String, String> env = new HashMap<>();
         env.put("CA_ADDRESS", "https://localhost:" + server.getPort());
@@ -140,6 +158,7 @@ public final class FakeCa implements AutoCloseable {
         env.put("SERVICE_ACCOUNT", "ztunnel");
         env.put("NODE_NAME", "node-1");
         env.put("SECRET_TTL", ttl.toSeconds() + "s");
+        env.putAll(overrides);
         return Config.fromEnv(env);
     }
 

@@ -4,6 +4,7 @@ import io.ambient4j.api.discovery.AggregatedDiscoveryServiceGrpc;
 import io.ambient4j.api.discovery.DeltaDiscoveryRequest;
 import io.ambient4j.api.discovery.DeltaDiscoveryResponse;
 import io.ambient4j.ztunnel.testing.ServerTls;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -65,6 +66,11 @@ final class FakeIstiod implements AutoCloseable {
     private final Server server;
 
     FakeIstiod(ServerTls tls) throws IOException {
+        this(tls, 0);
+    }
+
+    /** On {@code port} (0: any free one); {@code tls} null serves plaintext h2c. */
+    FakeIstiod(ServerTls tls, int port) throws IOException {
         var service = new AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase() {
             @Override
             public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
@@ -94,8 +100,12 @@ final class FakeIstiod implements AutoCloseable {
             }
         };
         server = NettyServerBuilder.forAddress(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        TlsServerCredentials.create(tls.certChainPem.toFile(), tls.keyPem.toFile()))
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                        tls == null
+                                ? InsecureServerCredentials.create()
+                                : TlsServerCredentials.create(tls.certChainPem.toFile(), tls.keyPem.toFile()))
+                // istiod permits a ping every 15 s; the tests' clients ping every few hundred ms
+                .permitKeepAliveTime(50, TimeUnit.MILLISECONDS)
                 .addService(ServerInterceptors.intercept(service, capture))
                 .build()
                 .start();

@@ -17,13 +17,11 @@ import io.ambient4j.api.workload.Address;
 import io.ambient4j.ztunnel.config.Config;
 import io.ambient4j.ztunnel.state.StateUpdater;
 import io.ambient4j.ztunnel.testing.ServerTls;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,12 +32,14 @@ class XdsClientTest {
     private static final String POD_A = "Kubernetes//Pod/ns/a";
     private static final String POD_B = "Kubernetes//Pod/ns/other";
     private static final String SVC = "ns/svc.ns.svc.cluster.local";
+    /** Pings this often, so a connection istiod dropped is noticed within the test's waits (production: 30 s). */
+    private static final Duration HEARTBEAT = Duration.ofMillis(300);
 
     @TempDir
     Path dir;
 
     private FakeIstiod istiod;
-    private ManagedChannel channel;
+    private IstiodChannel channel;
     private XdsClient client;
     private final StateUpdater state = new StateUpdater();
 
@@ -49,18 +49,22 @@ class XdsClientTest {
     void start() throws Exception {
         tls = ServerTls.create(dir);
         istiod = new FakeIstiod(tls);
-        startClient("https://localhost:" + istiod.port(), tls.rootPem, Map.of());
+        startClient("https://localhost:" + istiod.port(), tls.rootPem.toString(), Map.of());
     }
 
-    private void startClient(String address, Path root, Map<String, String> more) throws Exception {
+    private void startClient(String address, String root, Map<String, String> more) throws Exception {
+        startClient(address, root, more, XdsChannels.MAX_MESSAGE);
+    }
+
+    private void startClient(String address, String root, Map<String, String> more, long maxInbound) throws Exception {
         if (client != null) {
             client.close();
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            channel.close();
         }
         Path token = Files.writeString(dir.resolve("istio-token"), "header.payload.sig\n");
         Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("XDS_ADDRESS", address),
-                Map.entry("XDS_ROOT_CA", root.toString()),
+                Map.entry("XDS_ROOT_CA", root),
                 Map.entry("AUTH_TOKEN", token.toString()),
                 Map.entry("CLUSTER_ID", "cluster-7"),
                 Map.entry("POD_NAME", "ztunnel-x1"),
@@ -72,15 +76,23 @@ class XdsClientTest {
                 Map.entry("XDS_HEADER_X-Tenant", "blue")));
         env.putAll(more);
         Config cfg = Config.fromEnv(env);
-        channel = XdsChannels.create(cfg);
-        client = new XdsClient(channel, XdsNode.build(cfg), state, cfg.xdsOnDemand());
+        channel = XdsChannels.build(
+                cfg.xdsAddress(),
+                cfg.xdsRootCa(),
+                cfg.altXdsHostname(),
+                cfg.authToken(),
+                cfg.clusterId(),
+                cfg.xdsHeaders(),
+                maxInbound,
+                HEARTBEAT);
+        client = new XdsClient(channel.channel(), XdsNode.build(cfg), state, cfg.xdsOnDemand());
         client.start();
     }
 
     @AfterEach
     void stop() throws Exception {
         client.close();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        channel.close();
         istiod.close();
     }
 
@@ -150,11 +162,11 @@ class XdsClientTest {
     void altHostnameIsTheTlsNameExpectedFromIstiod() throws Exception {
         istiod.nextStream(); // the default client's stream
         // The certificate has no IP SAN: dialling the IP only verifies with the alternative name.
-        startClient("https://127.0.0.1:" + istiod.port(), tls.rootPem, Map.of());
+        startClient("https://127.0.0.1:" + istiod.port(), tls.rootPem.toString(), Map.of());
         assertThat(istiod.pollStream(Duration.ofSeconds(2))).isNull();
         startClient(
                 "https://127.0.0.1:" + istiod.port(),
-                tls.rootPem,
+                tls.rootPem.toString(),
                 Map.of("ALT_XDS_HOSTNAME", "istiod.istio-system.svc"));
         FakeIstiod.Stream s = istiod.nextStream();
         assertThat(initial(s)).containsOnlyKeys(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
@@ -165,11 +177,129 @@ class XdsClientTest {
         istiod.nextStream(); // the default client's stream
         Path otherDir = Files.createDirectory(dir.resolve("other"));
         ServerTls other = ServerTls.create(otherDir);
-        startClient("https://localhost:" + istiod.port(), other.rootPem, Map.of());
+        startClient("https://localhost:" + istiod.port(), other.rootPem.toString(), Map.of());
         assertThat(istiod.pollStream(Duration.ofSeconds(2)))
                 .as("no stream may pass an unverified handshake")
                 .isNull();
         assertThat(client.isSynced()).isFalse();
+        assertThat(client.lastError())
+                .startsWith("io.grpc.StatusRuntimeException: UNAVAILABLE: ")
+                .contains("istiod's certificate (CN=istiod) is not trusted by the root " + other.rootPem);
+    }
+
+    @Test
+    void istiodReachedByIpWithoutTheAltHostnameSaysWhichNameWasExpected() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        startClient("https://127.0.0.1:" + istiod.port(), tls.rootPem.toString(), Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.lastError() != null);
+        assertThat(client.lastError())
+                .contains("istiod's certificate names [localhost, istiod.istio-system.svc], not 127.0.0.1");
+    }
+
+    @Test
+    void inlinePemRootVerifiesIstiod() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        startClient("https://localhost:" + istiod.port(), Files.readString(tls.rootPem), Map.of());
+        assertThat(initial(istiod.nextStream())).containsOnlyKeys(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+    }
+
+    @Test
+    void systemRootsDoNotTrustAPrivateIstiod() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        startClient("https://localhost:" + istiod.port(), "SYSTEM", Map.of());
+        assertThat(istiod.pollStream(Duration.ofSeconds(2))).isNull();
+        assertThat(client.lastError()).contains("is not trusted by the root SYSTEM");
+    }
+
+    @Test
+    void plaintextHttpAddressSpeaksH2cWithTheSameHeaders() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        try (FakeIstiod plain = new FakeIstiod(null, 0)) {
+            startClient("http://127.0.0.1:" + plain.port(), tls.rootPem.toString(), Map.of());
+            FakeIstiod.Stream s = plain.nextStream();
+            assertThat(s.headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
+                    .isEqualTo("Bearer header.payload.sig");
+            assertThat(initial(s)).containsOnlyKeys(TypeUrls.ADDRESS, TypeUrls.AUTHORIZATION);
+            client.close();
+            channel.close();
+        }
+    }
+
+    @Test
+    void reconnectsWhenIstiodGoesAwayAndComesBackOnTheSamePort() throws Exception {
+        FakeIstiod.Stream first = istiod.nextStream();
+        initial(first);
+        first.send(push(TypeUrls.ADDRESS, "n1")
+                .addResources(res(POD_A, "v4", wl("a", "10.0.0.1")))
+                .build());
+        assertThat(first.nextRequest().getResponseNonce()).isEqualTo("n1");
+        int port = istiod.port();
+        istiod.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.lastError() != null);
+        istiod = new FakeIstiod(tls, port);
+        FakeIstiod.Stream second = istiod.nextStream();
+        Map<String, DeltaDiscoveryRequest> init = initial(second);
+        assertThat(init.get(TypeUrls.ADDRESS).getInitialResourceVersionsMap()).isEqualTo(Map.of(POD_A, "v4"));
+        assertThat(second.headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
+                .isEqualTo("Bearer header.payload.sig");
+        assertThat(state.current().workload(POD_A)).isPresent();
+        second.send(push(TypeUrls.ADDRESS, "n2").addRemovedResources(POD_A).build());
+        assertThat(second.nextRequest().getResponseNonce()).isEqualTo("n2");
+        assertThat(state.current().workload(POD_A)).isEmpty();
+    }
+
+    @Test
+    void responseAboveTheSizeLimitEndsTheStreamUnappliedAndReconnects() throws Exception {
+        istiod.nextStream(); // the default client's stream
+        startClient("https://localhost:" + istiod.port(), tls.rootPem.toString(), Map.of(), 2048);
+        FakeIstiod.Stream s = istiod.nextStream();
+        initial(s);
+        Address big = Address.newBuilder()
+                .setWorkload(pod("ns", "a", "10.0.0.1").setServiceAccount("x".repeat(4096)))
+                .build();
+        s.send(push(TypeUrls.ADDRESS, "n1").addResources(res(POD_A, "v1", big)).build());
+        FakeIstiod.Stream again = istiod.nextStream();
+        assertThat(client.lastError()).contains("larger than the limit of 2048 bytes");
+        assertThat(state.current().workload(POD_A)).isEmpty();
+        assertThat(initial(again).get(TypeUrls.ADDRESS).getInitialResourceVersionsMap())
+                .isEmpty();
+        assertThat(s.requests).as("no ACK for a message that was never parsed").isEmpty();
+    }
+
+    @Test
+    void largePushSpanningManyHttp2FramesIsAppliedWhole() throws Exception {
+        FakeIstiod.Stream s = istiod.nextStream();
+        initial(s);
+        DeltaDiscoveryResponse.Builder big = push(TypeUrls.ADDRESS, "big");
+        for (int i = 0; i < 3000; i++) {
+            String ip = "10.1." + (i / 250) + "." + (i % 250 + 1);
+            big.addResources(res("Kubernetes//Pod/ns/w" + i, "v1", wl("w" + i, ip)));
+        }
+        DeltaDiscoveryResponse r = big.build();
+        assertThat(r.getSerializedSize()).as("well over HTTP/2's 16 KiB frames").isGreaterThan(256 * 1024);
+        s.send(r);
+        DeltaDiscoveryRequest ack = s.nextRequest();
+        assertThat(ack.getResponseNonce()).isEqualTo("big");
+        assertThat(ack.hasErrorDetail()).isFalse();
+        assertThat(client.knownVersions().get(TypeUrls.ADDRESS)).hasSize(3000);
+        assertThat(state.current().workload("Kubernetes//Pod/ns/w2999")).isPresent();
+        // and the stream keeps working after it
+        s.send(push(TypeUrls.ADDRESS, "small")
+                .addRemovedResources("Kubernetes//Pod/ns/w0")
+                .build());
+        assertThat(s.nextRequest().getResponseNonce()).isEqualTo("small");
+        assertThat(state.current().workload("Kubernetes//Pod/ns/w0")).isEmpty();
+    }
+
+    @Test
+    void closingTheChannelEndsTheStreamAndRefusesNewCalls() throws Exception {
+        initial(istiod.nextStream());
+        assertThat(channel.liveCalls()).isEqualTo(1);
+        channel.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> channel.liveCalls() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.lastError() != null && client.lastError().contains("closed"));
+        assertThat(istiod.pollStream(Duration.ofMillis(500))).isNull();
     }
 
     @Test
@@ -186,7 +316,7 @@ class XdsClientTest {
         istiod.nextStream(); // the default client's stream
         startClient(
                 "https://localhost:" + istiod.port(),
-                tls.rootPem,
+                tls.rootPem.toString(),
                 Map.of("XDS_ON_DEMAND", "true", "ISTIO_META_DNS_CAPTURE", "false"));
         FakeIstiod.Stream s = istiod.nextStream();
         Map<String, DeltaDiscoveryRequest> init = initial(s);
