@@ -34,6 +34,12 @@ final class SendLoop {
     private static final int MAX_EVENTS = 64;
     /** Frames one tunnel may send per wake-up before the others get their turn. */
     private static final int FRAMES_PER_TURN = 4;
+    /**
+     * The read buffer starts this small and grows (to one TLS record's DATA frame, then to a whole frame) only when a
+     * read fills it, and shrinks back once no tunnel is left: request/response traffic never needs the 64 KiB a bulk
+     * transfer does.
+     */
+    static final int INITIAL_PAYLOAD = 2048;
 
     private final H2Connection conn;
     private final Epoll epoll;
@@ -45,7 +51,7 @@ final class SendLoop {
 
     // Loop thread only.
     private final List<Pull> stalled = new ArrayList<>();
-    private byte[] buffer = new byte[0];
+    private byte[] buffer = new byte[Frames.HEADER_LENGTH + INITIAL_PAYLOAD];
 
     private SendLoop(H2Connection conn, Epoll epoll) {
         this.conn = conn;
@@ -117,6 +123,9 @@ final class SendLoop {
                     windowRaised = false;
                     retryStalled();
                 }
+                if (pulls.isEmpty() && buffer.length > Frames.HEADER_LENGTH + INITIAL_PAYLOAD) {
+                    buffer = new byte[Frames.HEADER_LENGTH + INITIAL_PAYLOAD];
+                }
             }
         } catch (NetException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "hbone send loop failed: {0}", e.toString());
@@ -137,10 +146,7 @@ final class SendLoop {
     /** Reads and frames what arrived, up to {@link #FRAMES_PER_TURN} frames; stalls the tunnel when out of window. */
     private void onReadable(Pull p) {
         for (int f = 0; f < FRAMES_PER_TURN; f++) {
-            int max = conn.dataPayloadSize();
-            if (buffer.length < Frames.HEADER_LENGTH + max) {
-                buffer = new byte[Frames.HEADER_LENGTH + max];
-            }
+            int max = Math.min(conn.dataPayloadSize(), buffer.length - Frames.HEADER_LENGTH);
             int n;
             int sent;
             try {
@@ -165,6 +171,11 @@ final class SendLoop {
             }
             if (n < max) {
                 return;
+            }
+            int full = conn.dataPayloadSize();
+            if (max < full) { // to one whole TLS record's frame, then to a whole (four-record) frame
+                int oneRecord = Frames.TLS_RECORD_PAYLOAD - Frames.HEADER_LENGTH;
+                buffer = new byte[Frames.HEADER_LENGTH + (max < oneRecord ? Math.min(full, oneRecord) : full)];
             }
         }
     }
