@@ -85,10 +85,18 @@ final class SendLoop {
             p.complete(closed);
         } else {
             stream.attach(p);
-            try {
-                src.register(epoll, token, () -> p.complete(HboneException.closed("application socket closed", null)));
-            } catch (NetException e) {
-                p.complete(e);
+            if (!p.isDone()) {
+                try {
+                    src.register(
+                            epoll, token, () -> p.complete(HboneException.closed("application socket closed", null)));
+                } catch (NetException e) {
+                    p.complete(e);
+                }
+                if (p.isDone()) {
+                    // Ended (e.g. a reset) before the registration took effect: a readable socket nobody reads would
+                    // wake a level-triggered set forever.
+                    src.deregister();
+                }
             }
         }
         p.await();

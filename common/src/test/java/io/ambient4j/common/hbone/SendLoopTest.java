@@ -183,6 +183,26 @@ class SendLoopTest {
     }
 
     @Test
+    void aPullOnAStreamAlreadyResetEndsAtOnceAndLeavesItsSocketUnwatched() throws Exception {
+        int port = serve();
+        try (HboneClient client = tls.client(port, HboneSettings.defaults())) {
+            HboneStream stream = client.open("127.0.0.1:" + RESET_PORT, HboneHeaders.empty());
+            assertThatThrownBy(() -> stream.input().read()).isInstanceOf(HboneException.class); // the reset is in
+            SocketChannel[] app = appPair();
+            app[0].write(ByteBuffer.wrap(new byte[] {1, 2, 3})); // readable: a stale registration would spin
+            NonBlockingSocket socket = NonBlockingSocket.of(app[1]).orElseThrow();
+            assertThatThrownBy(() -> ((Relay.Side.Pulling) stream.relaySide()).pullFrom(socket, n -> {}))
+                    .isInstanceOfSatisfying(
+                            HboneException.class, e -> assertThat(e.reason()).isEqualTo(HboneException.Reason.RESET));
+            // Not left in the loop's set: it can join another one.
+            try (io.ambient4j.common.net.Epoll other = io.ambient4j.common.net.Epoll.open(1)) {
+                socket.register(other, 1, () -> {});
+                assertThat(other.await(10_000)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void losingTheConnectionEndsEveryPullAndClosingTheSourceEndsItsOwn() throws Exception {
         int port = serve();
         HboneClient client = tls.client(port, HboneSettings.defaults());
