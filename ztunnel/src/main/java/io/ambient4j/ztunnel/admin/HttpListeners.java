@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Plain HTTP/1.1 listeners on the JDK's built-in server ({@code jdk.httpserver}), each with an exact-path routing
  * table, their handlers on virtual threads. ztunnel's admin, stats and readiness endpoints are a few small requests a
- * minute; this keeps them off Helidon's WebServer, whose config and service-registry machinery was a large share of
- * ztunnel's idle memory. Handlers are functions from a {@link Request} to a {@link Reply}, so the HTTP edge stays
+ * minute; this keeps them off Helidon's WebServer and the classes it loads at start. Handlers are functions from a {@link Request} to a {@link Reply}, so the HTTP edge stays
  * here. An unknown path gets 404 {@code Endpoint not found}, a handler that throws 500; repeated slashes in a path
  * collapse, a trailing slash does not match (both as the Helidon routing answered before).
  */
