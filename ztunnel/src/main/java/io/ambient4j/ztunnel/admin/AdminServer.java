@@ -6,12 +6,7 @@ import io.ambient4j.ztunnel.inpod.ProxyStatus;
 import io.ambient4j.ztunnel.metrics.DnsMetrics;
 import io.ambient4j.ztunnel.metrics.TcpMetrics;
 import io.ambient4j.ztunnel.state.ProxyState;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,14 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * ztunnel's three HTTP endpoints on one Helidon server with three listeners (ambient-spec §1.1): readiness on
+ * ztunnel's three HTTP endpoints on three listeners of the JDK's HTTP server (ambient-spec §1.1): readiness on
  * {@code :15021/healthz/ready} (wildcard), Prometheus text on {@code :15020/metrics} and
  * {@code /stats/prometheus} (wildcard), and the admin API on {@code 127.0.0.1:15000} ({@code /config_dump},
  * {@code /quitquitquit}, {@code /logging}), localhost only because it reveals the node's whole mesh view and
- * can stop the process.
+ * can stop the process. The JDK's server (see {@link HttpListeners}) instead of Helidon's WebServer: these are a few
+ * plain HTTP/1.1 GETs and POSTs a minute, and Helidon's server cost an idle ztunnel ~380 loaded classes, 7 jars and
+ * ~3 MB of RSS (bench/RESULTS.md).
  */
 public final class AdminServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
@@ -70,59 +68,78 @@ public final class AdminServer implements AutoCloseable {
         public static final Ports DEFAULT = new Ports(READINESS_PORT, STATS_PORT, ADMIN_PORT);
     }
 
-    private final WebServer server;
+    private final HttpListeners listeners;
+    private final HttpListeners.Listener readiness;
+    private final HttpListeners.Listener stats;
+    private final HttpListeners.Listener admin;
 
-    private AdminServer(WebServer server) {
-        this.server = server;
+    private AdminServer(
+            HttpListeners listeners,
+            HttpListeners.Listener readiness,
+            HttpListeners.Listener stats,
+            HttpListeners.Listener admin) {
+        this.listeners = listeners;
+        this.readiness = readiness;
+        this.stats = stats;
+        this.admin = admin;
     }
 
-    /** Binds all three listeners and starts serving; fails when a port is taken. */
+    /** Binds all three listeners and starts serving; fails (and closes what it bound) when a port is taken. */
     public static AdminServer start(Sources sources, Ports ports) throws AdminServerException {
         Endpoints e = new Endpoints(sources);
-        WebServer server = WebServer.builder()
-                .port(ports.readiness())
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .routing(r -> r.get("/healthz/ready", e::ready))
-                .putSocket(STATS, s -> s.port(ports.stats()).connectionOptions(o -> o.tcpNoDelay(true)))
-                .routing(
-                        STATS,
-                        (HttpRouting.Builder r) -> r.get("/metrics", e::metrics).get("/stats/prometheus", e::metrics))
-                .putSocket(
-                        ADMIN, s -> s.host("127.0.0.1").port(ports.admin()).connectionOptions(o -> o.tcpNoDelay(true)))
-                .routing(
-                        ADMIN,
-                        (HttpRouting.Builder r) -> r.get("/config_dump", e::configDump)
-                                .any("/quitquitquit", e::quit)
-                                .any("/logging", e::logging)
-                                .get("/", e::home))
-                .build()
-                .start();
-        // Helidon logs a failed bind and stops instead of throwing: turn that into a start failure.
-        if (!server.isRunning()) {
-            server.stop();
+        HttpListeners listeners = new HttpListeners();
+        try {
+            HttpListeners.Listener readiness = listeners.listen(
+                    "readiness", HttpListeners.WILDCARD, ports.readiness(), Map.of("/healthz/ready", get(e::ready)));
+            HttpListeners.Listener stats = listeners.listen(
+                    STATS,
+                    HttpListeners.WILDCARD,
+                    ports.stats(),
+                    Map.of("/metrics", get(e::metrics), "/stats/prometheus", get(e::metrics)));
+            HttpListeners.Listener admin = listeners.listen(
+                    ADMIN,
+                    HttpListeners.LOOPBACK,
+                    ports.admin(),
+                    Map.of(
+                            "/config_dump",
+                            get(e::configDump),
+                            "/quitquitquit",
+                            e::quit,
+                            "/logging",
+                            e::logging,
+                            "/",
+                            get(e::home)));
+            return new AdminServer(listeners, readiness, stats, admin);
+        } catch (IOException ex) {
+            listeners.close();
             throw new AdminServerException(
                     AdminServerException.Reason.BIND_FAILED,
                     "cannot listen on readiness :" + ports.readiness() + ", stats :" + ports.stats()
-                            + " and admin 127.0.0.1:" + ports.admin() + " (a port is in use?)");
+                            + " and admin 127.0.0.1:" + ports.admin() + " (a port is in use?): " + ex.getMessage());
         }
-        return new AdminServer(server);
+    }
+
+    /** A GET-only route: any other method is answered like an unknown path, as the Helidon routing did. */
+    private static HttpListeners.Handler get(Function<HttpListeners.Request, HttpListeners.Reply> handler) {
+        return req -> req.method().equals("GET") ? handler.apply(req) : HttpListeners.Reply.NOT_FOUND;
     }
 
     public int readinessPort() {
-        return server.port();
+        return readiness.port();
     }
 
     public int statsPort() {
-        return server.port(STATS);
+        return stats.port();
     }
 
     public int adminPort() {
-        return server.port(ADMIN);
+        return admin.port();
     }
 
+    /** Stops all three listeners, closes their connections and ends the handler threads. */
     @Override
     public void close() {
-        server.stop();
+        listeners.close();
     }
 
     /** The handlers; each reads the sources afresh per request. */
@@ -146,29 +163,25 @@ public final class AdminServer implements AutoCloseable {
             return pending;
         }
 
-        void ready(ServerRequest req, ServerResponse res) {
+        HttpListeners.Reply ready(HttpListeners.Request req) {
             List<String> pending = pending();
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain");
-            if (pending.isEmpty()) {
-                res.send("ready\n");
-            } else {
-                res.status(Status.INTERNAL_SERVER_ERROR_500)
-                        .send("not ready, pending: " + String.join(", ", pending) + "\n");
-            }
+            return pending.isEmpty()
+                    ? HttpListeners.Reply.text(200, "ready\n")
+                    : HttpListeners.Reply.text(500, "not ready, pending: " + String.join(", ", pending) + "\n");
         }
 
-        void metrics(ServerRequest req, ServerResponse res) {
-            boolean openMetrics = req.headers()
-                    .first(HeaderNames.ACCEPT)
+        HttpListeners.Reply metrics(HttpListeners.Request req) {
+            boolean openMetrics = req.header("Accept")
                     .map(a -> a.contains("application/openmetrics-text"))
                     .orElse(false);
-            res.header(HeaderNames.CONTENT_TYPE, openMetrics ? OPENMETRICS : PROMETHEUS);
-            res.send(StatsText.render(s.tcpMetrics(), s.dnsMetrics(), s.inpod().get(), s.istioVersion()));
+            return new HttpListeners.Reply(
+                    200,
+                    openMetrics ? OPENMETRICS : PROMETHEUS,
+                    StatsText.render(s.tcpMetrics(), s.dnsMetrics(), s.inpod().get(), s.istioVersion()));
         }
 
-        void configDump(ServerRequest req, ServerResponse res) {
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(Json.write(dump()));
+        HttpListeners.Reply configDump(HttpListeners.Request req) {
+            return new HttpListeners.Reply(200, "application/json", Json.write(dump()));
         }
 
         Map<String, Object> dump() {
@@ -207,37 +220,33 @@ public final class AdminServer implements AutoCloseable {
             return dump;
         }
 
-        void quit(ServerRequest req, ServerResponse res) {
-            if (!req.prologue().method().text().equals("POST")) {
-                res.status(Status.METHOD_NOT_ALLOWED_405).send();
-                return;
+        HttpListeners.Reply quit(HttpListeners.Request req) {
+            if (!req.method().equals("POST")) {
+                return new HttpListeners.Reply(405, null, "");
             }
             LOG.log(Level.INFO, "shutdown requested on /quitquitquit");
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain").send("shutdown now\n");
-            Thread.ofVirtual().name("quitquitquit").start(s.shutdown());
+            // Started once the reply is on the wire, so the caller sees it before the listeners close.
+            return HttpListeners.Reply.text(200, "shutdown now\n")
+                    .andThen(() -> Thread.ofVirtual().name("quitquitquit").start(s.shutdown()));
         }
 
-        void logging(ServerRequest req, ServerResponse res) {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain");
-            if (!req.prologue().method().text().equals("POST")) {
-                res.status(Status.METHOD_NOT_ALLOWED_405).send("Invalid HTTP method\n");
-                return;
+        HttpListeners.Reply logging(HttpListeners.Request req) {
+            if (!req.method().equals("POST")) {
+                return HttpListeners.Reply.text(405, "Invalid HTTP method\n");
             }
-            var level = req.query().first("level");
+            var level = req.queryParam("level");
             if (level.isPresent() && !level.get().isEmpty()) {
                 try {
                     LogLevels.apply(level.get());
                 } catch (IllegalArgumentException ex) {
-                    res.status(Status.BAD_REQUEST_400).send("Invalid level provided: " + level.get() + "\n");
-                    return;
+                    return HttpListeners.Reply.text(400, "Invalid level provided: " + level.get() + "\n");
                 }
             }
-            res.send("current log level is " + LogLevels.current() + "\n");
+            return HttpListeners.Reply.text(200, "current log level is " + LogLevels.current() + "\n");
         }
 
-        void home(ServerRequest req, ServerResponse res) {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain")
-                    .send("ztunnel admin: /config_dump /quitquitquit (POST) /logging (POST)\n");
+        HttpListeners.Reply home(HttpListeners.Request req) {
+            return HttpListeners.Reply.text(200, "ztunnel admin: /config_dump /quitquitquit (POST) /logging (POST)\n");
         }
     }
 }

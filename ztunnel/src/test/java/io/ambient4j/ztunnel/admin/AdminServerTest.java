@@ -195,6 +195,7 @@ class AdminServerTest {
         var r = post(server.adminPort(), "/quitquitquit");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("shutdown now\n");
+        assertThat(r.headers().firstValue("content-type")).hasValue("text/plain");
         assertThat(quit.await(5, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -230,5 +231,164 @@ class AdminServerTest {
         assertThat(post(server.adminPort(), "/logging?level=bogus").statusCode())
                 .isEqualTo(400);
         assertThat(post(server.adminPort(), "/logging?level=info").body()).isEqualTo("current log level is info\n");
+    }
+
+    /** A raw HTTP/1.1 exchange, so methods the JDK client will not send (BREW) and odd targets reach the server. */
+    private static String raw(String host, int port, String requestLine) throws Exception {
+        try (java.net.Socket sock = new java.net.Socket()) {
+            sock.connect(new java.net.InetSocketAddress(host, port), 5_000);
+            sock.setSoTimeout(5_000);
+            sock.getOutputStream()
+                    .write((requestLine + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void unknownPathsAndMethodsGet404AsBefore() throws Exception {
+        // Each listener serves only its own paths; GET routes answer other methods like unknown paths.
+        for (var c : List.of(
+                Map.entry(server.readinessPort(), "GET /healthz"),
+                Map.entry(server.readinessPort(), "GET /healthz/ready/"),
+                Map.entry(server.readinessPort(), "GET /healthz/readyX"),
+                Map.entry(server.readinessPort(), "POST /healthz/ready"),
+                Map.entry(server.readinessPort(), "GET /metrics"),
+                Map.entry(server.statsPort(), "GET /metricsX"),
+                Map.entry(server.statsPort(), "POST /metrics"),
+                Map.entry(server.statsPort(), "DELETE /stats/prometheus"),
+                Map.entry(server.adminPort(), "GET /nothing"),
+                Map.entry(server.adminPort(), "POST /"),
+                Map.entry(server.adminPort(), "POST /config_dump"),
+                Map.entry(server.adminPort(), "GET /metrics"),
+                Map.entry(server.adminPort(), "BREW /x"))) {
+            String r = raw("127.0.0.1", c.getKey(), c.getValue());
+            assertThat(r).as(c.getValue()).startsWith("HTTP/1.1 404 ").endsWith("\r\n\r\nEndpoint not found");
+            assertThat(r.toLowerCase(java.util.Locale.ROOT)).as(c.getValue()).contains("content-type: text/plain\r\n");
+        }
+        // Repeated slashes collapse and a query is ignored, as Helidon's routing did.
+        xdsSynced.set(true);
+        inpod.connected();
+        inpod.process(new ZdsMessage.SnapshotSent());
+        assertThat(raw("127.0.0.1", server.readinessPort(), "GET //healthz/ready?x=1"))
+                .startsWith("HTTP/1.1 200 ")
+                .endsWith("\r\n\r\nready\n");
+        // HEAD gets the status without a body.
+        assertThat(raw("127.0.0.1", server.statsPort(), "HEAD /metrics"))
+                .startsWith("HTTP/1.1 404 ")
+                .endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void adminMethodChecksAndContentTypes() throws Exception {
+        String quit = raw("127.0.0.1", server.adminPort(), "PUT /quitquitquit");
+        assertThat(quit).startsWith("HTTP/1.1 405 ").endsWith("\r\n\r\n");
+        assertThat(quit.toLowerCase(java.util.Locale.ROOT))
+                .contains("content-length: 0")
+                .doesNotContain("content-type");
+        var logging = get(server.adminPort(), "/logging");
+        assertThat(logging.statusCode()).isEqualTo(405);
+        assertThat(logging.body()).isEqualTo("Invalid HTTP method\n");
+        assertThat(logging.headers().firstValue("content-type")).hasValue("text/plain");
+        assertThat(post(server.adminPort(), "/logging?level=").body()).startsWith("current log level is ");
+        var bad = post(server.adminPort(), "/logging?level=bogus");
+        assertThat(bad.body()).isEqualTo("Invalid level provided: bogus\n");
+        assertThat(raw("127.0.0.1", server.adminPort(), "POST /logging?level=a%2x"))
+                .startsWith("HTTP/1.1 400 ");
+        var home = get(server.adminPort(), "/");
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.body()).startsWith("ztunnel admin: /config_dump");
+        assertThat(home.headers().firstValue("content-type")).hasValue("text/plain");
+        var ready = get(server.readinessPort(), "/healthz/ready");
+        assertThat(ready.headers().firstValue("content-type")).hasValue("text/plain");
+        assertThat(this.quit.getCount()).as("no shutdown without POST").isEqualTo(1);
+    }
+
+    @Test
+    void C129_metricsContentTypeFollowsAccept() throws Exception {
+        var prom = get(server.statsPort(), "/metrics");
+        assertThat(prom.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        var open = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.statsPort() + "/stats/prometheus"))
+                        .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("content-type"))
+                .hasValue("application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(open.body()).isEqualTo(prom.body());
+    }
+
+    @Test
+    void adminListensOnLoopbackOnlyWhileStatsAndReadinessListenEverywhere() throws Exception {
+        // 127.0.0.2 is another local address: a wildcard listener answers there, one bound to 127.0.0.1 does not.
+        assertThat(raw("127.0.0.2", server.statsPort(), "GET /metrics")).startsWith("HTTP/1.1 200 ");
+        assertThat(raw("127.0.0.2", server.readinessPort(), "GET /healthz/ready"))
+                .startsWith("HTTP/1.1 500 ");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> raw("127.0.0.2", server.adminPort(), "GET /config_dump"))
+                .isInstanceOf(java.net.ConnectException.class);
+        assertThat(raw("127.0.0.1", server.adminPort(), "GET /config_dump")).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void concurrentScrapesAllGetTheWholeBody() throws Exception {
+        String expected = get(server.statsPort(), "/metrics").body();
+        int n = 32;
+        List<java.util.concurrent.Future<HttpResponse<String>>> scrapes = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < n; i++) {
+                String path = i % 2 == 0 ? "/metrics" : "/stats/prometheus";
+                // A fresh client per scrape: separate connections, as separate scrapers would open.
+                scrapes.add(pool.submit(() -> {
+                    go.await();
+                    return HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.statsPort() + path))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            go.countDown();
+            for (var f : scrapes) {
+                var r = f.get(30, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void closeReleasesThePortsAndTheDispatcherThreads() throws Exception {
+        int readiness = server.readinessPort();
+        int stats = server.statsPort();
+        int admin = server.adminPort();
+        assertThat(get(readiness, "/healthz/ready").statusCode()).isEqualTo(500);
+        server.close();
+        server.close(); // idempotent
+        for (int port : List.of(readiness, stats, admin)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> raw("127.0.0.1", port, "GET /"))
+                    .as("port %d", port)
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith("HTTP-Dispatcher")));
+        // The same ports bind again at once.
+        server = AdminServer.start(
+                new AdminServer.Sources(
+                        Config.fromEnv(Map.of()),
+                        xdsSynced::get,
+                        inpod::status,
+                        state::current,
+                        new TcpMetrics(),
+                        new io.ambient4j.ztunnel.metrics.DnsMetrics(),
+                        CertificateSource.NONE,
+                        "1.28.0",
+                        quit::countDown),
+                new AdminServer.Ports(readiness, stats, admin));
+        assertThat(get(admin, "/config_dump").statusCode()).isEqualTo(200);
     }
 }
