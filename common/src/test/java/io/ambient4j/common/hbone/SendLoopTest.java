@@ -2,6 +2,7 @@ package io.ambient4j.common.hbone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ambient4j.common.net.NonBlockingSocket;
 import io.ambient4j.common.relay.Relay;
@@ -224,6 +225,9 @@ class SendLoopTest {
                 }
             }));
         }
+        // Every pull is registered and waiting (parked) before its source goes away.
+        await().atMost(30, TimeUnit.SECONDS)
+                .until(() -> pulls.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
         sockets.getFirst().close(SocketChannel::close);
         pulls.getFirst().join(30_000);
         assertThat(outcomes.getFirst().get())
