@@ -43,10 +43,18 @@ public final class ProxyCost {
         }
     }
 
+    /**
+     * Megabytes (10^6 bytes, the unit of the sidecar figure) of a {@code VmRSS} reading, which the kernel gives in
+     * KiB. Every proxy figure the demo prints goes through here, so ztunnel and waypoint are in the same unit.
+     */
+    public static double megabytes(long rssKb) {
+        return rssKb * 1024.0 / 1_000_000;
+    }
+
     /** One node: its ztunnel's resident set and how many of the app's pods run there. */
     public record Node(String name, long ztunnelRssKb, int pods) {
         public double ambientMb() {
-            return ztunnelRssKb * 1024.0 / 1_000_000;
+            return megabytes(ztunnelRssKb);
         }
     }
 

@@ -576,7 +576,7 @@ public final class Story {
         ProxyProcesses.Waypoint wp = wps.getFirst();
         say.seen("waypoint " + wp.pod() + ": pid " + wp.pid() + ", VmRSS " + wp.rssKb() + " kB (/proc/" + wp.pid()
                 + "/status); one for Service server, shared by all its callers, not one per pod");
-        double waypointMb = wp.rssKb() / 1024.0;
+        double waypointMb = ProxyCost.megabytes(wp.rssKb());
         pass(
                 step,
                 "Proxy cost",

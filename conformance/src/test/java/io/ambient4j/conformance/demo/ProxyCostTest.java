@@ -40,6 +40,8 @@ class ProxyCostTest {
         assertThat(new ProxyCost.Node("n", 1_000_000, 0).ambientMb()).isEqualTo(1024.0);
         assertThat(new ProxyCost.Node("n", 209_680, 2).ambientMb())
                 .isCloseTo(214.712, org.assertj.core.data.Offset.offset(0.001));
+        // the waypoint's figure, printed beside the ztunnels', in the same unit (it was in MiB: 115.6 for 121.2)
+        assertThat(ProxyCost.megabytes(118_356)).isCloseTo(121.197, org.assertj.core.data.Offset.offset(0.001));
     }
 
     @ParameterizedTest
