@@ -75,7 +75,12 @@ class AdminServerTest {
                         MeshState.convert(Protos.pod("default", "b", "10.0.0.2")),
                         MeshState.convert(Protos.pod("default", "a", "10.0.0.1"))),
                 List.of()));
-        server = AdminServer.start(
+        server = start(new AdminServer.Ports(0, 0, 0));
+    }
+
+    /** The admin server over this test's state, metrics and probes, on {@code ports}. */
+    private AdminServer start(AdminServer.Ports ports) throws AdminServerException {
+        return AdminServer.start(
                 new AdminServer.Sources(
                         Config.fromEnv(Map.of()),
                         xdsSynced::get,
@@ -86,7 +91,7 @@ class AdminServerTest {
                         CertificateSource.NONE,
                         "1.28.0",
                         quit::countDown),
-                new AdminServer.Ports(0, 0, 0));
+                ports);
     }
 
     @AfterEach
@@ -205,18 +210,7 @@ class AdminServerTest {
                 new AdminServer.Ports(server.readinessPort(), 0, 0),
                 new AdminServer.Ports(0, server.statsPort(), 0),
                 new AdminServer.Ports(0, 0, server.adminPort()))) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminServer.start(
-                            new AdminServer.Sources(
-                                    Config.fromEnv(Map.of()),
-                                    xdsSynced::get,
-                                    inpod::status,
-                                    state::current,
-                                    new TcpMetrics(),
-                                    new io.ambient4j.ztunnel.metrics.DnsMetrics(),
-                                    CertificateSource.NONE,
-                                    "1.28.0",
-                                    quit::countDown),
-                            taken))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(taken))
                     .as("%s", taken)
                     .isInstanceOfSatisfying(
                             AdminServerException.class,
@@ -377,18 +371,7 @@ class AdminServerTest {
                 .until(() -> Thread.getAllStackTraces().keySet().stream()
                         .noneMatch(t -> t.getName().startsWith("HTTP-Dispatcher")));
         // The same ports bind again at once.
-        server = AdminServer.start(
-                new AdminServer.Sources(
-                        Config.fromEnv(Map.of()),
-                        xdsSynced::get,
-                        inpod::status,
-                        state::current,
-                        new TcpMetrics(),
-                        new io.ambient4j.ztunnel.metrics.DnsMetrics(),
-                        CertificateSource.NONE,
-                        "1.28.0",
-                        quit::countDown),
-                new AdminServer.Ports(readiness, stats, admin));
+        server = start(new AdminServer.Ports(readiness, stats, admin));
         assertThat(get(admin, "/config_dump").statusCode()).isEqualTo(200);
     }
 }
