@@ -1,6 +1,7 @@
 package io.ambient4j.waypoint;
 
 import io.ambient4j.common.lifecycle.CloseStack;
+import io.ambient4j.common.lifecycle.ShutdownOnce;
 import io.ambient4j.waypoint.admin.ConfigDump;
 import io.ambient4j.waypoint.admin.StatusServer;
 import io.ambient4j.waypoint.config.WaypointConfig;
@@ -20,8 +21,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One running waypoint, wired explicitly: config → certificate manager (own identity from istiod's CA) → xDS client
@@ -37,13 +36,11 @@ public final class Waypoint {
     private final WaypointState state = new WaypointState();
     private final WaypointMetrics metrics = new WaypointMetrics();
     private final CloseStack closeLast = new CloseStack(LOG);
-    private final ReentrantLock shutdownLock = new ReentrantLock();
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ShutdownOnce shutdownOnce = new ShutdownOnce();
     private CertManager certs;
     private XdsClient xds;
     private WaypointListener listener;
     private StatusServer status;
-    private boolean down;
 
     private Waypoint(WaypointConfig cfg) {
         this.cfg = cfg;
@@ -142,17 +139,12 @@ public final class Waypoint {
     }
 
     public void awaitStopped() throws InterruptedException {
-        stopped.await();
+        shutdownOnce.awaitStopped();
     }
 
     /** SIGTERM: stop accepting, let tunnels finish until the drain deadline, then close everything. Idempotent. */
     public void shutdown() {
-        shutdownLock.lock();
-        try {
-            if (down) {
-                return;
-            }
-            down = true;
+        shutdownOnce.run(() -> {
             if (listener != null) {
                 LOG.log(Level.INFO, "draining for up to {0}", cfg.drainDeadline());
                 int cut = listener.drain(cfg.drainDeadline());
@@ -163,11 +155,6 @@ public final class Waypoint {
                 status.close();
             }
             closeLast.closeAll();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            shutdownLock.unlock();
-            stopped.countDown();
-        }
+        });
     }
 }

@@ -2,6 +2,7 @@ package io.ambient4j.ztunnel;
 
 import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.lifecycle.CloseStack;
+import io.ambient4j.common.lifecycle.ShutdownOnce;
 import io.ambient4j.common.net.NetnsExecutor;
 import io.ambient4j.ztunnel.admin.AdminServer;
 import io.ambient4j.ztunnel.admin.CertificateSource;
@@ -29,8 +30,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
 /**
@@ -44,12 +43,10 @@ public final class Ztunnel {
     public static final String ISTIO_VERSION = "1.28.0";
 
     private final CloseStack closeLast = new CloseStack(LOG);
-    private final ReentrantLock shutdownLock = new ReentrantLock();
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ShutdownOnce shutdownOnce = new ShutdownOnce();
     private ZdsClient zds;
     private InpodState inpod;
     private AdminServer admin;
-    private boolean down;
 
     private Ztunnel() {}
 
@@ -164,7 +161,7 @@ public final class Ztunnel {
 
     /** Waits until {@link #shutdown()} completed. */
     public void awaitStopped() throws InterruptedException {
-        stopped.await();
+        shutdownOnce.awaitStopped();
     }
 
     /**
@@ -172,12 +169,7 @@ public final class Ztunnel {
      * run until the drain deadline, close them, then close the servers and clients. Idempotent.
      */
     public void shutdown() {
-        shutdownLock.lock();
-        try {
-            if (down) {
-                return;
-            }
-            down = true;
+        shutdownOnce.run(() -> {
             LOG.log(Level.INFO, "shutting down: listeners close now, connections drain");
             if (zds != null) {
                 zds.close();
@@ -189,11 +181,6 @@ public final class Ztunnel {
                 admin.close();
             }
             closeLast.closeAll();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            shutdownLock.unlock();
-            stopped.countDown();
-        }
+        });
     }
 }
