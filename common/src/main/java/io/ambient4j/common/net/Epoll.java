@@ -1,6 +1,5 @@
 package io.ambient4j.common.net;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
@@ -81,11 +80,6 @@ public final class Epoll implements AutoCloseable {
     /** The token of ready entry {@code i} of the last {@link #await}. */
     public long token(int i) {
         return events.get(JAVA_LONG_UNALIGNED, i * Libc.EPOLL_EVENT_SIZE + Libc.EPOLL_EVENT_DATA);
-    }
-
-    /** The event bits of ready entry {@code i} (EPOLLIN, EPOLLHUP, ...), for diagnostics. */
-    public int events(int i) {
-        return events.get(JAVA_INT, i * Libc.EPOLL_EVENT_SIZE);
     }
 
     /** Makes the current or next {@link #await} return. Any thread. */
