@@ -4,7 +4,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn -B -q -Dstyle.color=never
 
-.PHONY: all build test demo demo-istiod format clean bench-cni bench-istiod mesh-up mesh-down conformance conformance-external istioctl images images-test e2e-kind bench-ztunnel bench-cipher
+.PHONY: all build test demo demo-istiod format clean bench-cni bench-istiod mesh-up mesh-down conformance conformance-external istioctl images images-test e2e-kind bench-ztunnel
 
 all: build
 
@@ -106,10 +106,6 @@ e2e-kind:
 ## ztunnel pair vs direct TCP vs a stunnel4 mTLS pair: throughput, added latency, RSS (results: bench/RESULTS.md).
 ## Runs from this tree's module jars, not ~/.m2: other checkouts install over those while a bench runs.
 ## The ztunnel processes run on ztunnel's runtime class path (as its image does), not the bench's (istiod, fabric8, ...).
-bench-cipher:
-	$(MVN) -pl bench -am package dependency:build-classpath -DskipTests -DincludeScope=runtime -Dmdep.outputFile=target/run.classpath
-	cd bench && java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp target/classes:$$(cat target/run.classpath) io.ambient4j.bench.RecordCipherBench
-
 bench-ztunnel:
 	$(MVN) -pl bench -am package dependency:build-classpath -DskipTests -DincludeScope=runtime -Dmdep.outputFile=target/run.classpath
 	cd bench && java -Xmx1g -Dbench.ztunnelClasspath=target/classes:$$(tr : '\n' < target/run.classpath | grep /ztunnel/target/):$$(cat ../ztunnel/target/run.classpath) \

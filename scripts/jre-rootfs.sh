@@ -21,12 +21,6 @@ mkdir -p "$out/opt" "$out/tmp" "$out/etc" "$out/proc"
 libs=$( { ldd "$out/opt/java/bin/java"; find "$out/opt/java" -name '*.so' -exec ldd {} \; 2>/dev/null; } \
   | awk '/=> \// {print $3} /^[ \t]*\/lib64\// {print $1}' | sort -u)
 extra="/lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2"
-# OpenSSL's libcrypto (it needs only libc): ztunnel and the waypoint seal TLS records with its AES-GCM
-# (common.tls.openssl); without it they log that they use the JDK's and carry on
-if [[ -e /usr/lib/x86_64-linux-gnu/libcrypto.so.3 ]]; then
-  mkdir -p "$out/lib/x86_64-linux-gnu"
-  cp -L /usr/lib/x86_64-linux-gnu/libcrypto.so.3 "$out/lib/x86_64-linux-gnu/libcrypto.so.3"
-fi
 for lib in $libs $extra; do
   [[ -e "$lib" && "$lib" != "$out"* ]] || continue
   mkdir -p "$out$(dirname "$lib")"

@@ -7,7 +7,6 @@ import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.common.tls.Csr;
 import io.ambient4j.common.tls.CsrBuilder;
 import io.ambient4j.common.tls.WorkloadCertificate;
-import io.ambient4j.common.tls.openssl.OpenSslProvider;
 import io.ambient4j.ztunnel.config.Config;
 import io.ambient4j.ztunnel.config.LogFormat;
 import io.ambient4j.ztunnel.identity.CertManager;
@@ -52,9 +51,6 @@ import java.util.Map;
 public final class ZtunnelNode {
     private ZtunnelNode() {}
 
-    /** The log line saying what seals the TLS records; ZtunnelPair reads it back for the results. */
-    static final String RECORD_CIPHER_LOG = "ztunnel node: TLS records sealed with AES-GCM from ";
-
     public static void main(String[] args) throws Exception {
         boolean client = switch (args[0]) {
             case "client" -> true;
@@ -65,8 +61,6 @@ public final class ZtunnelNode {
         InetAddress serverIp = InetAddress.getByName(args[2]);
         InetSocketAddress sink = new InetSocketAddress(InetAddress.getByName(args[3]), Integer.parseInt(args[4]));
 
-        // as Ztunnel.start does: the records of the bench's tunnels are sealed by the same cipher as a real node's
-        System.err.println(RECORD_CIPHER_LOG + OpenSslProvider.install());
         BufferedReader driver = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         CertManager certs = CertManager.create(id -> {
             // The CA API round trip, with the driver as the CA: the CSR out on stdout, the chain back on stdin.

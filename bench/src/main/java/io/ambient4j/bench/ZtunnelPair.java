@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,19 +59,12 @@ final class ZtunnelPair implements TunnelPath {
     private final InetSocketAddress entry;
     private final InetAddress clientIp;
     private final List<String> jvmFlags;
-    private final String recordCipher;
 
-    private ZtunnelPair(
-            List<ProxyProcess> nodes,
-            InetSocketAddress entry,
-            InetAddress clientIp,
-            List<String> flags,
-            String recordCipher) {
+    private ZtunnelPair(List<ProxyProcess> nodes, InetSocketAddress entry, InetAddress clientIp, List<String> flags) {
         this.nodes = nodes;
         this.entry = entry;
         this.clientIp = clientIp;
         this.jvmFlags = flags;
-        this.recordCipher = recordCipher;
     }
 
     /** The flags from {@code -Dbench.ztunnelJvm} (space-separated), else ztunnel's own ({@link #defaultJvmFlags}). */
@@ -126,12 +118,7 @@ final class ZtunnelPair implements TunnelPath {
             }
             InetSocketAddress entry = new InetSocketAddress(clientIp, 15001);
             Processes.awaitListening(started.get(1).process(), entry, Duration.ofSeconds(10));
-            return new ZtunnelPair(
-                    List.of(started.get(1), started.get(0)),
-                    entry,
-                    clientIp,
-                    flags,
-                    recordCipher(dir.resolve("ztunnel-server.log")));
+            return new ZtunnelPair(List.of(started.get(1), started.get(0)), entry, clientIp, flags);
         } catch (IOException | InterruptedException | RuntimeException e) {
             started.forEach(n -> Processes.stop(n.process()));
             throw e;
@@ -184,17 +171,7 @@ final class ZtunnelPair implements TunnelPath {
     public String description() {
         return "ztunnel (pod a, own JVM) :15001 → HBONE, HTTP/2 CONNECT over TLS 1.3 mutual → ztunnel (pod b, own JVM)"
                 + " :15008; JVM flags `" + String.join(" ", jvmFlags) + "`, `MALLOC_ARENA_MAX=" + MALLOC_ARENA_MAX
-                + "`; TLS records sealed with AES-GCM from " + recordCipher;
-    }
-
-    /** What the node logged it seals TLS records with (OpenSSL's version, or the JDK and why). */
-    private static String recordCipher(Path log) throws IOException {
-        return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                .filter(l -> l.contains(ZtunnelNode.RECORD_CIPHER_LOG))
-                .map(l ->
-                        l.substring(l.indexOf(ZtunnelNode.RECORD_CIPHER_LOG) + ZtunnelNode.RECORD_CIPHER_LOG.length()))
-                .findFirst()
-                .orElse("(not logged)");
+                + "`";
     }
 
     @Override
