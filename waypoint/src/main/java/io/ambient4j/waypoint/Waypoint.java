@@ -2,7 +2,6 @@ package io.ambient4j.waypoint;
 
 import io.ambient4j.common.lifecycle.CloseStack;
 import io.ambient4j.common.lifecycle.ShutdownOnce;
-import io.ambient4j.common.tls.openssl.OpenSslProvider;
 import io.ambient4j.waypoint.admin.ConfigDump;
 import io.ambient4j.waypoint.admin.StatusServer;
 import io.ambient4j.waypoint.config.WaypointConfig;
@@ -60,7 +59,6 @@ public final class Waypoint {
     }
 
     private void wire() throws IOException {
-        LOG.log(System.Logger.Level.INFO, "TLS records sealed with AES-GCM from {0}", OpenSslProvider.install());
         IstiodChannel caChannel = XdsChannels.build(
                 cfg.caAddress(), cfg.caRootCa(), Optional.empty(), cfg.token(), cfg.clusterId(), Map.of());
         GrpcCaClient ca = new GrpcCaClient(caChannel, cfg.identity(), cfg.secretTtl());

@@ -4,7 +4,6 @@ import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.lifecycle.CloseStack;
 import io.ambient4j.common.lifecycle.ShutdownOnce;
 import io.ambient4j.common.net.NetnsExecutor;
-import io.ambient4j.common.tls.openssl.OpenSslProvider;
 import io.ambient4j.ztunnel.admin.AdminServer;
 import io.ambient4j.ztunnel.admin.CertificateSource;
 import io.ambient4j.ztunnel.config.Config;
@@ -66,7 +65,6 @@ public final class Ztunnel {
     private void wire(Config cfg, AdminServer.Ports ports) throws IOException {
         // Config.fromEnv defaults PACKET_MARK in shared mode; only a dedicated proxy may lack one.
         int mark = cfg.packetMark().orElse(io.ambient4j.ztunnel.config.Defaults.PACKET_MARK);
-        LOG.log(Level.INFO, "TLS records sealed with AES-GCM from {0}", OpenSslProvider.install());
         StateUpdater state = new StateUpdater();
         XdsClient xds = XdsClient.create(cfg, state);
         closeLast.push(xds);
