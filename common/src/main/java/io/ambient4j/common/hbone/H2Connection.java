@@ -215,29 +215,7 @@ final class H2Connection {
                 readPreface();
             }
             boolean first = true;
-            while (closedCause == null) {
-                int n = in.readNBytes(frameHeader, 0, Frames.HEADER_LENGTH);
-                if (n < Frames.HEADER_LENGTH) {
-                    cause = HboneException.closed(
-                            n == 0 ? "peer closed the HTTP/2 connection" : "connection ended inside a frame header",
-                            null);
-                    break;
-                }
-                FrameHeader h = FrameHeader.parse(frameHeader);
-                if (first && (h.type() != Frames.SETTINGS || h.has(Frames.FLAG_ACK))) {
-                    throw H2Error.connection(Http2ErrorCode.PROTOCOL, "the first frame must be SETTINGS");
-                }
-                try {
-                    dispatch(h);
-                } catch (H2Error e) {
-                    if (e.isConnectionError()) {
-                        throw e;
-                    }
-                    streamError(e);
-                }
-                if (first && socket != null && role == Role.SERVER) {
-                    socket.setSoTimeout(0);
-                }
+            while (closedCause == null && (cause = readFrame(first)) == null) {
                 first = false;
             }
         } catch (H2Error e) {
@@ -272,6 +250,35 @@ final class H2Connection {
             control.send(Frames.goAway(0, Http2ErrorCode.INTERNAL, "internal error"));
         }
         shutdown(cause != null ? cause : HboneException.closed("HTTP/2 connection closed", null));
+    }
+
+    /**
+     * Reads and handles one frame; the end of the connection if the peer closed it, else null. One call per frame, so
+     * the JIT compiles it as an ordinary method shared by every connection's reader rather than only on-stack per
+     * running loop (see {@code SendLoop.turn}).
+     */
+    private HboneException readFrame(boolean first) throws IOException, H2Error {
+        int n = in.readNBytes(frameHeader, 0, Frames.HEADER_LENGTH);
+        if (n < Frames.HEADER_LENGTH) {
+            return HboneException.closed(
+                    n == 0 ? "peer closed the HTTP/2 connection" : "connection ended inside a frame header", null);
+        }
+        FrameHeader h = FrameHeader.parse(frameHeader);
+        if (first && (h.type() != Frames.SETTINGS || h.has(Frames.FLAG_ACK))) {
+            throw H2Error.connection(Http2ErrorCode.PROTOCOL, "the first frame must be SETTINGS");
+        }
+        try {
+            dispatch(h);
+        } catch (H2Error e) {
+            if (e.isConnectionError()) {
+                throw e;
+            }
+            streamError(e);
+        }
+        if (first && socket != null && role == Role.SERVER) {
+            socket.setSoTimeout(0);
+        }
+        return null;
     }
 
     private void readPreface() throws IOException, H2Error {

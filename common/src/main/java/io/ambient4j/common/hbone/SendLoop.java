@@ -119,21 +119,7 @@ final class SendLoop {
     private void run() {
         try {
             while (closedCause == null) {
-                int n = epoll.await(-1);
-                for (int i = 0; i < n; i++) {
-                    long token = epoll.token(i);
-                    Pull p = token == Epoll.WAKE_TOKEN ? null : pulls.get(token);
-                    if (p != null) {
-                        onReadable(p);
-                    }
-                }
-                if (windowRaised) {
-                    windowRaised = false;
-                    retryStalled();
-                }
-                if (pulls.isEmpty() && buffer.length > Frames.HEADER_LENGTH + INITIAL_PAYLOAD) {
-                    buffer = new byte[Frames.HEADER_LENGTH + INITIAL_PAYLOAD];
-                }
+                turn();
             }
         } catch (NetException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "hbone send loop failed: {0}", e.toString());
@@ -148,6 +134,31 @@ final class SendLoop {
             }
             epoll.close();
             receiveState.close();
+        }
+    }
+
+    /**
+     * One wait and everything it found. A method of its own, called once per wake-up, so that the JIT compiles the
+     * data path as an ordinary method that every connection's loop runs at once: written inline in {@link #run()}'s
+     * loop, it was only compiled on-stack (OSR) per running loop, late, and each deoptimisation sent the whole loop
+     * back to the interpreter until a new OSR compile was done, ~100 ms in which every tunnel on the connection was
+     * slow (bench/RESULTS.md, "latency tail under more load").
+     */
+    private void turn() throws NetException {
+        int n = epoll.await(-1);
+        for (int i = 0; i < n; i++) {
+            long token = epoll.token(i);
+            Pull p = token == Epoll.WAKE_TOKEN ? null : pulls.get(token);
+            if (p != null) {
+                onReadable(p);
+            }
+        }
+        if (windowRaised) {
+            windowRaised = false;
+            retryStalled();
+        }
+        if (pulls.isEmpty() && buffer.length > Frames.HEADER_LENGTH + INITIAL_PAYLOAD) {
+            buffer = new byte[Frames.HEADER_LENGTH + INITIAL_PAYLOAD];
         }
     }
 
