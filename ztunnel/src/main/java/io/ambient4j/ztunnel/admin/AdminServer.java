@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -69,19 +68,15 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private final HttpListeners listeners;
-    private final HttpListeners.Listener readiness;
-    private final HttpListeners.Listener stats;
-    private final HttpListeners.Listener admin;
+    private final int readinessPort;
+    private final int statsPort;
+    private final int adminPort;
 
-    private AdminServer(
-            HttpListeners listeners,
-            HttpListeners.Listener readiness,
-            HttpListeners.Listener stats,
-            HttpListeners.Listener admin) {
+    private AdminServer(HttpListeners listeners, int readinessPort, int statsPort, int adminPort) {
         this.listeners = listeners;
-        this.readiness = readiness;
-        this.stats = stats;
-        this.admin = admin;
+        this.readinessPort = readinessPort;
+        this.statsPort = statsPort;
+        this.adminPort = adminPort;
     }
 
     /** Binds all three listeners and starts serving; fails (and closes what it bound) when a port is taken. */
@@ -89,14 +84,14 @@ public final class AdminServer implements AutoCloseable {
         Endpoints e = new Endpoints(sources);
         HttpListeners listeners = new HttpListeners();
         try {
-            HttpListeners.Listener readiness = listeners.listen(
+            int readiness = listeners.listen(
                     "readiness", HttpListeners.WILDCARD, ports.readiness(), Map.of("/healthz/ready", get(e::ready)));
-            HttpListeners.Listener stats = listeners.listen(
+            int stats = listeners.listen(
                     STATS,
                     HttpListeners.WILDCARD,
                     ports.stats(),
                     Map.of("/metrics", get(e::metrics), "/stats/prometheus", get(e::metrics)));
-            HttpListeners.Listener admin = listeners.listen(
+            int admin = listeners.listen(
                     ADMIN,
                     HttpListeners.LOOPBACK,
                     ports.admin(),
@@ -120,20 +115,20 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** A GET-only route: any other method is answered like an unknown path, as the Helidon routing did. */
-    private static HttpListeners.Handler get(Function<HttpListeners.Request, HttpListeners.Reply> handler) {
-        return req -> req.method().equals("GET") ? handler.apply(req) : HttpListeners.Reply.NOT_FOUND;
+    private static HttpListeners.Handler get(HttpListeners.Handler handler) {
+        return req -> req.method().equals("GET") ? handler.handle(req) : HttpListeners.Reply.NOT_FOUND;
     }
 
     public int readinessPort() {
-        return readiness.port();
+        return readinessPort;
     }
 
     public int statsPort() {
-        return stats.port();
+        return statsPort;
     }
 
     public int adminPort() {
-        return admin.port();
+        return adminPort;
     }
 
     /** Stops all three listeners, closes their connections and ends the handler threads. */

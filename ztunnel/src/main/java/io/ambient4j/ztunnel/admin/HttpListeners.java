@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Plain HTTP/1.1 listeners on the JDK's built-in server ({@code jdk.httpserver}), each with an exact-path routing
  * table, their handlers on virtual threads. ztunnel's admin, stats and readiness endpoints are a few small requests a
- * minute; this keeps them off Helidon's WebServer and the classes it loads at start. Handlers are functions from a {@link Request} to a {@link Reply}, so the HTTP edge stays
- * here. An unknown path gets 404 {@code Endpoint not found}, a handler that throws 500; repeated slashes in a path
+ * minute; this keeps them off Helidon's WebServer and the classes it loads at start. Handlers are functions from a
+ * {@link Request} to a {@link Reply}, so the HTTP edge stays here. An unknown path gets 404 {@code Endpoint not found}, a handler that throws 500; repeated slashes in a path
  * collapse, a trailing slash does not match (both as the Helidon routing answered before).
  */
 final class HttpListeners implements AutoCloseable {
@@ -44,7 +44,7 @@ final class HttpListeners implements AutoCloseable {
     }
 
     /** One request's routing inputs; the body is not read (no endpoint takes one). */
-    record Request(String method, String path, Map<String, List<String>> query, Headers headers) {
+    record Request(String method, Map<String, List<String>> query, Headers headers) {
         Optional<String> header(String name) {
             return Optional.ofNullable(headers.getFirst(name));
         }
@@ -81,24 +81,16 @@ final class HttpListeners implements AutoCloseable {
         Reply handle(Request request);
     }
 
-    /** A started listener. */
-    record Listener(String name, HttpServer server) {
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        InetSocketAddress address() {
-            return server.getAddress();
-        }
-    }
-
     private final ExecutorService handlers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ztunnel-admin-http-", 0).factory());
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Binds {@code host:port} (0 = any free port) and serves {@code routes} (exact paths) until {@link #close}. */
-    Listener listen(String name, String host, int port, Map<String, Handler> routes) throws IOException {
+    /**
+     * Binds {@code host:port} (0 = any free port) and serves {@code routes} (exact paths) until {@link #close}; returns
+     * the bound port.
+     */
+    int listen(String name, String host, int port, Map<String, Handler> routes) throws IOException {
         if (closed.get()) {
             throw new IllegalStateException("listeners already closed");
         }
@@ -107,7 +99,7 @@ final class HttpListeners implements AutoCloseable {
         server.createContext("/", exchange -> serve(name, routes, exchange));
         server.start();
         servers.add(server);
-        return new Listener(name, server);
+        return server.getAddress().getPort();
     }
 
     private static void serve(String listener, Map<String, Handler> routes, HttpExchange exchange) throws IOException {
@@ -132,7 +124,7 @@ final class HttpListeners implements AutoCloseable {
             return Reply.BAD_QUERY;
         }
         try {
-            return handler.handle(new Request(exchange.getRequestMethod(), path, query, exchange.getRequestHeaders()));
+            return handler.handle(new Request(exchange.getRequestMethod(), query, exchange.getRequestHeaders()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, listener + " listener: " + exchange.getRequestMethod() + " " + path + " failed", e);
             return Reply.FAILED;
