@@ -1,6 +1,7 @@
 package io.ambient4j.common.hbone;
 
 import io.ambient4j.common.net.NonBlockingSocket;
+import io.ambient4j.common.tls.RecordBatch;
 import io.helidon.http.http2.Http2ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
@@ -944,7 +945,11 @@ final class H2Connection {
             if (closed != null) {
                 throw closed;
             }
-            out.write(buf, off, len);
+            if (len > Frames.TLS_RECORD_PAYLOAD) {
+                RecordBatch.write(() -> out.write(buf, off, len)); // one syscall for the frame's records
+            } else {
+                out.write(buf, off, len);
+            }
             out.flush();
         } catch (IOException e) {
             if (e instanceof HboneException he) {

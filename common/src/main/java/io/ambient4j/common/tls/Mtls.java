@@ -156,13 +156,14 @@ public final class Mtls {
      * server presenting {@code own}, requires a client certificate chaining to {@code roots} in
      * {@code trustDomain}, and returns the handshaken socket with the client's identity. On failure the socket is
      * closed and the cause thrown ({@link TlsException} NO_PEER_IDENTITY when the client has no single SPIFFE ID).
+     * The TLS socket is layered on a {@link RecordSocket}, as HBONE's client sockets are.
      */
     public static Accepted acceptMutual(Socket tcp, CertifiedKey own, List<X509Certificate> roots, String trustDomain)
             throws IOException {
         InetSocketAddress from = (InetSocketAddress) tcp.getRemoteSocketAddress();
         SSLSocket tls = (SSLSocket) serverContext(own, roots, trustDomain)
                 .getSocketFactory()
-                .createSocket(tcp, from.getAddress().getHostAddress(), from.getPort(), true);
+                .createSocket(RecordSocket.over(tcp), from.getAddress().getHostAddress(), from.getPort(), true);
         tls.setUseClientMode(false);
         tls.setSSLParameters(serverParameters(ClientAuth.REQUIRED));
         try {

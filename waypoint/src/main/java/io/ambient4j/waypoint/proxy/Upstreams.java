@@ -4,6 +4,7 @@ import io.ambient4j.common.hbone.HboneHeaders;
 import io.ambient4j.common.hbone.HbonePool;
 import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.tls.Mtls;
+import io.ambient4j.common.tls.RecordSocket;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.identity.CertificateFetchException;
@@ -87,7 +88,7 @@ final class Upstreams implements AutoCloseable {
                     (SSLSocket) Mtls.clientContext(cert.certifiedKey(), cert.roots(), key.destinationIdentities())
                             .getSocketFactory()
                             .createSocket(
-                                    tcp,
+                                    RecordSocket.over(tcp),
                                     key.destination().getAddress().getHostAddress(),
                                     key.destination().getPort(),
                                     true);

@@ -3,6 +3,7 @@ package io.ambient4j.ztunnel.proxy;
 import io.ambient4j.common.hbone.HbonePool;
 import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.common.tls.Mtls;
+import io.ambient4j.common.tls.RecordSocket;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.identity.CertificateFetchException;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class PoolConnector implements HbonePool.Connector {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SSLSocket s = (SSLSocket) tls.getSocketFactory()
                     .createSocket(
-                            channel.socket(),
+                            RecordSocket.over(channel.socket()),
                             key.destination().getAddress().getHostAddress(),
                             key.destination().getPort(),
                             true);
