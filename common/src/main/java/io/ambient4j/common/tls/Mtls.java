@@ -176,6 +176,25 @@ public final class Mtls {
     }
 
     /**
+     * Outbound HBONE's handshake on a connected TCP socket (ztunnel's pool, the waypoint's upstreams): the TLS client of
+     * {@code context}, with the client parameters, layered on a {@link RecordSocket} as {@link #acceptMutual}'s server
+     * is. On failure the socket is closed and the cause thrown.
+     */
+    public static SSLSocket connectMutual(SSLContext context, Socket tcp) throws IOException {
+        InetSocketAddress to = (InetSocketAddress) tcp.getRemoteSocketAddress();
+        SSLSocket tls = (SSLSocket) context.getSocketFactory()
+                .createSocket(RecordSocket.over(tcp), to.getAddress().getHostAddress(), to.getPort(), true);
+        configureClient(tls);
+        try {
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    /**
      * The peer's mesh identity from a completed handshake: the single SPIFFE URI SAN of its leaf. A
      * {@link TlsException} with reason NO_PEER_IDENTITY when there is no certificate or no single ID.
      */

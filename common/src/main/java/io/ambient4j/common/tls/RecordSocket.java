@@ -21,19 +21,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why: the JDK's TLS reads a record as two {@code read}s (its 5-byte header, then its body) and writes each record
  * with a {@code write} of its own. On a bulk transfer that is eight reads and four writes per 64 KiB HTTP/2 frame, each
  * write waking the peer's reader, and the kernel's share of a ztunnel's CPU was over half (bench/RESULTS.md, "TLS
- * records per syscall"). Here reads take whatever the kernel has, up to {@link #READ_AHEAD_MAX} bytes, and serve the
+ * records per syscall"). Here reads take whatever the kernel has, up to {@link #FOUR_RECORDS} bytes, and serve the
  * TLS layer's small reads from that; writes go out at once, except inside a {@link RecordBatch}, whose records leave
  * together when it ends. A request/response exchange still costs one {@code write} per message, and one {@code read}
  * where it cost two.
  *
  * <p>Buffers grow only when traffic fills them: the read-ahead starts at {@link #READ_AHEAD_MIN} bytes and doubles
  * each time a read fills it; the batch buffer is allocated at the first batch. The JDK calls this socket's methods
- * because the {@code SSLSocket} is layered on it ({@code SSLSocketFactory.createSocket(Socket, host, port, true)}).
+ * because the {@code SSLSocket} is layered on it ({@code SSLSocketFactory.createSocket(Socket, host, port, true)});
+ * {@link Mtls#acceptMutual} and {@link Mtls#connectMutual} are where HBONE's TLS sockets are made that way.
  */
 public final class RecordSocket extends Socket {
     static final int READ_AHEAD_MIN = 2 * 1024;
-    /** Four full TLS 1.3 records and their headers and tags: one HBONE frame of a bulk transfer. */
-    static final int READ_AHEAD_MAX = 4 * (16384 + 256);
+    /**
+     * Four full TLS 1.3 records with their headers and tags (one HBONE frame of a bulk transfer): the size either
+     * buffer stops doubling at.
+     */
+    static final int FOUR_RECORDS = 4 * (16384 + 256);
 
     private final Socket tcp;
     private final ReadAhead in;
@@ -99,7 +103,7 @@ public final class RecordSocket extends Socket {
                 return 0;
             }
             if (pos == limit) {
-                if (len >= READ_AHEAD_MAX) {
+                if (len >= FOUR_RECORDS) {
                     return raw.read(b, off, len); // as large as the buffer could be: no copy
                 }
                 if (fill() < 0) {
@@ -123,8 +127,8 @@ public final class RecordSocket extends Socket {
             }
             if (buf.length == 0) {
                 buf = new byte[READ_AHEAD_MIN];
-            } else if (limit == buf.length && buf.length < READ_AHEAD_MAX) {
-                buf = new byte[Math.min(READ_AHEAD_MAX, 2 * buf.length)];
+            } else if (limit == buf.length && buf.length < FOUR_RECORDS) {
+                buf = new byte[Math.min(FOUR_RECORDS, 2 * buf.length)];
             }
             pos = 0;
             limit = 0;
@@ -220,7 +224,7 @@ public final class RecordSocket extends Socket {
 
         private void append(byte[] b, int off, int len) {
             if (pending.length - length < len) {
-                pending = Arrays.copyOf(pending, Math.max(length + len, Math.min(READ_AHEAD_MAX, 2 * pending.length)));
+                pending = Arrays.copyOf(pending, Math.max(length + len, Math.min(FOUR_RECORDS, 2 * pending.length)));
             }
             System.arraycopy(b, off, pending, length, len);
             length += len;

@@ -114,8 +114,8 @@ class RecordSocketTest {
         }
         assertThat(got.toByteArray()).isEqualTo(wire);
         assertThat(sizes.subList(0, 4)).containsExactly(2048, 4096, 8192, 16384);
-        // capped at four records' worth; 300,000 bytes take 2+4+8+16+32+65.5 KiB... reads, not 300,000 / 17,000
-        assertThat(raw.reads).isLessThanOrEqualTo(2 + 300_000 / RecordSocket.READ_AHEAD_MAX + 6);
+        // five reads while the buffer doubles to 62 KiB, then one per ~65 KiB: far fewer than one per 17,000 bytes
+        assertThat(raw.reads).isLessThanOrEqualTo(2 + 300_000 / RecordSocket.FOUR_RECORDS + 6);
 
         // a socket that has only a little: one read returns it, without waiting for the buffer to fill
         ChunkedIn trickle = new ChunkedIn(random(100, 3), 10);
@@ -265,10 +265,7 @@ class RecordSocketTest {
             });
             Socket tcp = new Socket();
             tcp.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 5000);
-            SSLSocket tls = (SSLSocket) pki.clientContext(client, serverId)
-                    .getSocketFactory()
-                    .createSocket(RecordSocket.over(tcp), "127.0.0.1", listener.getLocalPort(), true);
-            Mtls.configureClient(tls);
+            SSLSocket tls = Mtls.connectMutual(pki.clientContext(client, serverId), tcp);
             tls.setSoTimeout(10_000);
             try (tls) {
                 OutputStream out = tls.getOutputStream();

@@ -4,7 +4,6 @@ import io.ambient4j.common.hbone.HboneHeaders;
 import io.ambient4j.common.hbone.HbonePool;
 import io.ambient4j.common.identity.SpiffeId;
 import io.ambient4j.common.tls.Mtls;
-import io.ambient4j.common.tls.RecordSocket;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.identity.CertManager;
 import io.ambient4j.ztunnel.identity.CertificateFetchException;
@@ -84,17 +83,8 @@ final class Upstreams implements AutoCloseable {
         try {
             tcp.setTcpNoDelay(true);
             tcp.connect(key.destination(), (int) CONNECT_TIMEOUT.toMillis());
-            SSLSocket tls =
-                    (SSLSocket) Mtls.clientContext(cert.certifiedKey(), cert.roots(), key.destinationIdentities())
-                            .getSocketFactory()
-                            .createSocket(
-                                    RecordSocket.over(tcp),
-                                    key.destination().getAddress().getHostAddress(),
-                                    key.destination().getPort(),
-                                    true);
-            Mtls.configureClient(tls);
-            tls.startHandshake();
-            return tls;
+            return Mtls.connectMutual(
+                    Mtls.clientContext(cert.certifiedKey(), cert.roots(), key.destinationIdentities()), tcp);
         } catch (IOException | RuntimeException e) {
             tcp.close();
             throw e;

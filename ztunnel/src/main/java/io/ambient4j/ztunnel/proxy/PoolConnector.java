@@ -3,7 +3,6 @@ package io.ambient4j.ztunnel.proxy;
 import io.ambient4j.common.hbone.HbonePool;
 import io.ambient4j.common.net.SocketFactory;
 import io.ambient4j.common.tls.Mtls;
-import io.ambient4j.common.tls.RecordSocket;
 import io.ambient4j.common.tls.WorkloadCertificate;
 import io.ambient4j.ztunnel.identity.CertificateFetchException;
 import java.io.IOException;
@@ -37,15 +36,7 @@ final class PoolConnector implements HbonePool.Connector {
         SocketChannel channel = sockets.connectFrom(key.destination(), key.sourceIp());
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            SSLSocket s = (SSLSocket) tls.getSocketFactory()
-                    .createSocket(
-                            RecordSocket.over(channel.socket()),
-                            key.destination().getAddress().getHostAddress(),
-                            key.destination().getPort(),
-                            true);
-            Mtls.configureClient(s);
-            s.startHandshake();
-            return s;
+            return Mtls.connectMutual(tls, channel.socket());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
