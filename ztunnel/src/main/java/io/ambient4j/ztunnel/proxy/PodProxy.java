@@ -112,6 +112,10 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
                     LOG.log(Level.WARNING, "{0} accept failed for {1}: {2}", name, pod.name(), e.getMessage());
                     continue;
                 }
+                // Live from here, not only once its handler registers it: a drain that starts in between must
+                // wait for it, or it closes the pool under a connection it accepted (C134).
+                LiveConnection accepted = () -> AppSide.reset(c);
+                register(accepted);
                 Thread.ofVirtual().name(name + "-" + pod.name()).start(() -> {
                     try {
                         c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
@@ -119,6 +123,8 @@ final class PodProxy implements WorkloadProxyFactory.Handle {
                     } catch (Exception e) {
                         LOG.log(Level.WARNING, "{0} connection failed for {1}: {2}", name, pod.name(), e.toString());
                         AppSide.reset(c);
+                    } finally {
+                        unregister(accepted);
                     }
                 });
             }
